@@ -1,0 +1,346 @@
+"""Who comes: organisations, delegations and the people in them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .enums import (
+    PHOTO_EXEMPT_RANKS,
+    STATE_KINDS,
+    DelegationRole,
+    DelegationStatus,
+    Gender,
+    Honorific,
+    OrganisationKind,
+    ParticipantStatus,
+    PreferredLanguage,
+    ProtocolRank,
+    RegionalGroup,
+)
+
+_STATE_KIND_VALUES = [kind.value for kind in STATE_KINDS]
+
+
+class Organisation(models.Model):
+    """A State (Member or observer) or another body that sends a delegation."""
+
+    name = models.CharField(
+        _("name"), max_length=255, unique=True, help_text=_("For States, the UN name.")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    iso2 = models.CharField(
+        _("ISO 3166 alpha-2"), max_length=2, unique=True, null=True, blank=True
+    )
+    iso3 = models.CharField(
+        _("ISO 3166 alpha-3"), max_length=3, unique=True, null=True, blank=True
+    )
+    regional_group = models.CharField(
+        _("UN regional group"), max_length=32, choices=RegionalGroup.choices, blank=True
+    )
+    acronym = models.CharField(_("acronym"), max_length=32, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=_STATE_KIND_VALUES)
+                | (Q(iso2__isnull=False) & Q(iso3__isnull=False)),
+                name="organisation_state_has_iso_codes",
+                violation_error_message=_(
+                    "A State needs its ISO alpha-2 and alpha-3 codes."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(iso2__isnull=True) | Q(iso2__regex=r"^[A-Z]{2}$"),
+                name="organisation_iso2_format",
+                violation_error_message=_("ISO alpha-2 is two capital letters."),
+            ),
+            models.CheckConstraint(
+                condition=Q(iso3__isnull=True) | Q(iso3__regex=r"^[A-Z]{3}$"),
+                name="organisation_iso3_format",
+                violation_error_message=_("ISO alpha-3 is three capital letters."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        # Blank codes are "no code": store NULL so uniqueness ignores them.
+        self.iso2 = (self.iso2 or "").strip().upper() or None
+        self.iso3 = (self.iso3 or "").strip().upper() or None
+        errors = {}
+        if self.is_state:
+            if not self.iso2:
+                errors["iso2"] = _("A State needs its ISO alpha-2 code.")
+            if not self.iso3:
+                errors["iso3"] = _("A State needs its ISO alpha-3 code.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_state(self) -> bool:
+        return self.kind in _STATE_KIND_VALUES
+
+
+class DelegationRoleQuota(models.Model):
+    """At most ``max_count`` members of ``role`` per delegation at ``event``."""
+
+    event = models.ForeignKey(
+        "hanoi_event.Event",
+        on_delete=models.CASCADE,
+        related_name="role_quotas",
+        verbose_name=_("event"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=DelegationRole.choices)
+    max_count = models.PositiveSmallIntegerField(_("maximum per delegation"))
+
+    class Meta:
+        verbose_name = _("delegation role quota")
+        verbose_name_plural = _("delegation role quotas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "role"],
+                name="quota_one_per_event_role",
+                violation_error_message=_(
+                    "This event already has a quota for this role."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.max_count}"
+
+
+class Delegation(models.Model):
+    """An organisation's delegation to one event."""
+
+    event = models.ForeignKey(
+        "hanoi_event.Event",
+        on_delete=models.PROTECT,
+        related_name="delegations",
+        verbose_name=_("event"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="delegations",
+        verbose_name=_("organisation"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DelegationStatus.choices,
+        default=DelegationStatus.NOT_INVITED,
+    )
+    focal_point = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focal_point_of",
+        verbose_name=_("focal point (DAO)"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation"],
+                name="delegation_one_per_organisation_event",
+                violation_error_message=_(
+                    "This organisation already has a delegation at this event."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class Participant(models.Model):
+    """A person in a delegation at an event."""
+
+    event = models.ForeignKey(
+        "hanoi_event.Event",
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("event"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("delegation"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("account"),
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(
+        _("role in the delegation"),
+        max_length=16,
+        choices=DelegationRole.choices,
+        default=DelegationRole.DELEGATE,
+    )
+    protocol_rank = models.PositiveSmallIntegerField(
+        _("protocol rank"), choices=ProtocolRank.choices, default=ProtocolRank.OFFICIAL
+    )
+    is_spouse_of_dignitary = models.BooleanField(
+        _(
+            "spouse of a Head of State/Government, Vice-President or Crown Prince/Princess"
+        ),
+        default=False,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ParticipantStatus.choices,
+        default=ParticipantStatus.NOMINATED,
+    )
+
+    # Identity, as in the passport.
+    honorific = models.CharField(
+        _("honorific"), max_length=8, choices=Honorific.choices, blank=True
+    )
+    given_names = models.CharField(_("given names (as in passport)"), max_length=150)
+    family_name = models.CharField(_("family name (as in passport)"), max_length=150)
+    gender = models.CharField(
+        _("gender"), max_length=16, choices=Gender.choices, blank=True
+    )
+    function_title = models.CharField(_("function / title"), max_length=255, blank=True)
+    nationality = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": _STATE_KIND_VALUES},
+        verbose_name=_("nationality"),
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=32, blank=True)
+    passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)
+
+    # Travel and stay.
+    arrival_at = models.DateTimeField(_("arrival"), null=True, blank=True)
+    departure_at = models.DateTimeField(_("departure"), null=True, blank=True)
+    hotel = models.CharField(_("hotel"), max_length=255, blank=True)
+    needs_visa_letter = models.BooleanField(
+        _("visa support letter requested"), default=False
+    )
+
+    # Needs and preferences.
+    dietary_needs = models.CharField(_("dietary needs"), max_length=255, blank=True)
+    accessibility_needs = models.CharField(
+        _("accessibility needs"), max_length=255, blank=True
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=PreferredLanguage.choices,
+        default=PreferredLanguage.ENGLISH,
+    )
+    consent_list_of_participants = models.BooleanField(
+        _("consents to appear in the List of Participants"), default=False
+    )
+
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["family_name", "given_names"]
+        indexes = [
+            models.Index(fields=["event", "status"], name="participant_event_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "event",
+                name="participant_email_unique_per_event",
+                violation_error_message=_(
+                    "A participant with this email is already registered for this event."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["delegation"],
+                condition=Q(role=DelegationRole.HEAD)
+                & ~Q(status=ParticipantStatus.WITHDRAWN),
+                name="participant_one_head_per_delegation",
+                violation_error_message=_(
+                    "This delegation already has a Head of Delegation."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(departure_at__isnull=True)
+                | Q(arrival_at__isnull=True)
+                | Q(departure_at__gte=models.F("arrival_at")),
+                name="participant_departure_not_before_arrival",
+                violation_error_message=_("Departure cannot be before arrival."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        self.email = (self.email or "").strip().lower()
+        errors = {}
+        if (
+            self.delegation_id
+            and self.event_id
+            and self.delegation.event_id != self.event_id
+        ):
+            errors["delegation"] = _("The delegation belongs to another event.")
+        if (
+            self.arrival_at
+            and self.departure_at
+            and self.departure_at < self.arrival_at
+        ):
+            errors["departure_at"] = _("Departure cannot be before arrival.")
+        if (
+            self.passport_expiry
+            and self.event_id
+            and self.passport_expiry < self.event.end_date
+        ):
+            errors["passport_expiry"] = _("The passport expires before the event ends.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name.upper()}".strip()
+
+    @property
+    def photo_required(self) -> bool:
+        return not (
+            self.protocol_rank in PHOTO_EXEMPT_RANKS or self.is_spouse_of_dignitary
+        )

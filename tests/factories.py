@@ -1,0 +1,99 @@
+"""factory_boy factories for the domain models."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+
+from delegations.enums import DelegationRole, OrganisationKind, ParticipantStatus
+from delegations.models import Delegation, Organisation, Participant
+from hanoi_event.models import Event
+from sessions.enums import ProgrammeItemKind
+from sessions.models import ProgrammeItem, Room
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    name = factory.Sequence(lambda n: f"Signing Conference {n}")
+    short_name = factory.Sequence(lambda n: f"Conf {n}")
+    slug = factory.Sequence(lambda n: f"conf-{n}")
+    venue = "National Convention Center"
+    city = "Hanoi"
+    time_zone = "Asia/Ho_Chi_Minh"
+    start_date = dt.date(2025, 10, 25)
+    end_date = dt.date(2025, 10, 26)
+    contact_email = "secretariat@example.org"
+
+
+class StateFactory(factory.django.DjangoModelFactory):
+    """A fictitious State. Its codes come from ISO 3166's user-assigned ranges
+    (X?, X??), so they never clash with a real State: 26 of them at most."""
+
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Republic of Test {n}")
+    kind = OrganisationKind.MEMBER_STATE
+    iso2 = factory.Sequence(lambda n: f"X{chr(65 + n % 26)}")
+    iso3 = factory.Sequence(lambda n: f"XX{chr(65 + n % 26)}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Test Organisation {n}")
+    kind = OrganisationKind.NGO
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    event = factory.SubFactory(EventFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    delegation = factory.SubFactory(DelegationFactory)
+    event = factory.SelfAttribute("delegation.event")
+    email = factory.Sequence(lambda n: f"participant{n}@example.org")
+    given_names = factory.Sequence(lambda n: f"Given{n}")
+    family_name = factory.Sequence(lambda n: f"Family{n}")
+    role = DelegationRole.DELEGATE
+    status = ParticipantStatus.SUBMITTED
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Room
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Room {n}")
+    capacity = 100
+
+
+class ProgrammeItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeItem
+
+    event = factory.SubFactory(EventFactory)
+    kind = ProgrammeItemKind.PANEL
+    title = factory.Sequence(lambda n: f"Panel {n}")
+    starts_at = dt.datetime(2025, 10, 25, 2, 0, tzinfo=dt.UTC)
+    ends_at = dt.datetime(2025, 10, 25, 3, 15, tzinfo=dt.UTC)

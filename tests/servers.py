@@ -1,0 +1,1 @@
+"""Fixtures that start real servers for integration tests."""
