@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the platform with demo data on the embedded default (SQLite, tasks
+# in-process, mail to the console): installs Python packages into .venv,
+# migrates, loads reference and demo data (idempotent), creates the demo
+# organizer account and serves the site on http://127.0.0.1:8000/.
+# With CELERY_BROKER_URL set (for example redis://127.0.0.1:6379/0), it also
+# starts a Celery worker and celery beat next to the web server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+ensure_venv
+PY=.venv/bin/python
+
+$PY manage.py migrate --noinput
+$PY manage.py load_demo
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+if [ -n "${CELERY_BROKER_URL:-}" ]; then
+  echo "Starting a Celery worker and beat on $CELERY_BROKER_URL"
+  .venv/bin/celery -A hanoi_event worker -l warning -c 2 &
+  pids+=($!)
+  .venv/bin/celery -A hanoi_event beat -l warning &
+  pids+=($!)
+fi
+
+$PY manage.py runserver "${HOST:-127.0.0.1}:${PORT:-8000}"
