@@ -1,0 +1,216 @@
+"""Admin for organisations, delegations and participants (themed by unfold).
+
+Django's User and Group admins are re-registered here with unfold's classes
+and forms, so that every page of the admin looks the same.
+
+Changelists read through ``delegations.selectors`` so that their number of
+queries does not grow with the number of rows (see tests/delegations/test_admin.py).
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, User
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
+from unfold.decorators import display
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+
+from . import selectors
+from .models import Delegation, Organisation, Participant
+
+
+def titled_filter(base: type, title: str) -> type:
+    """``base`` (a field list filter) showing ``title`` instead of the field's
+    own name: "kind" alone says nothing when the field is the organisation's."""
+
+    class TitledFilter(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    TitledFilter.__name__ = f"Titled{base.__name__}"
+    return TitledFilter
+
+
+# Django's auth admins, with unfold's look (forms from unfold.forms).
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, ModelAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+    pass
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ModelAdmin):
+    list_display = ["name", "kind", "iso2", "iso3", "regional_group"]
+    list_filter = [
+        ("kind", ChoicesDropdownFilter),
+        ("regional_group", ChoicesDropdownFilter),
+    ]
+    list_filter_submit = True
+    search_fields = ["name", "iso2", "iso3", "acronym"]
+    fields = ["name", "kind", "acronym", "iso2", "iso3", "regional_group", "website"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Delegation)
+class DelegationAdmin(SimpleHistoryAdmin, ModelAdmin):
+    list_display = [
+        "organisation",
+        "event",
+        "status",
+        "focal_point_email",
+        "member_count",
+        "head_of_delegation",
+    ]
+    list_select_related = ["organisation", "event", "focal_point"]
+    list_filter = [
+        ("event", RelatedDropdownFilter),
+        ("status", ChoicesDropdownFilter),
+        (
+            "organisation__kind",
+            titled_filter(ChoicesDropdownFilter, _("organisation kind")),
+        ),
+        (
+            "organisation__regional_group",
+            titled_filter(ChoicesDropdownFilter, _("UN regional group")),
+        ),
+    ]
+    list_filter_submit = True
+    search_fields = ["organisation__name", "organisation__iso3"]
+    autocomplete_fields = ["organisation", "focal_point"]
+    fields = ["event", "organisation", "status", "focal_point", "submitted_at"]
+
+    def get_queryset(self, request):
+        return selectors.delegations_with_summary(
+            queryset=super().get_queryset(request)
+        )
+
+    @display(description=_("focal point email"), ordering="focal_point__email")
+    def focal_point_email(self, obj: Delegation) -> str | None:
+        return obj.focal_point.email if obj.focal_point else None
+
+    @display(description=_("members"), ordering="member_count")
+    def member_count(self, obj: Delegation) -> int:
+        return obj.member_count
+
+    @display(description=_("Head of Delegation"))
+    def head_of_delegation(self, obj: Delegation) -> str | None:
+        head = selectors.head_of_delegation(obj)
+        return head.full_name if head else None
+
+
+@admin.register(Participant)
+class ParticipantAdmin(SimpleHistoryAdmin, ModelAdmin):
+    list_display = [
+        "full_name",
+        "delegation",
+        "role",
+        "protocol_rank",
+        "status",
+        "email",
+        "has_photo",
+    ]
+    list_select_related = ["delegation__organisation"]
+    list_filter = [
+        ("event", RelatedDropdownFilter),
+        ("status", ChoicesDropdownFilter),
+        ("role", ChoicesDropdownFilter),
+        ("protocol_rank", ChoicesDropdownFilter),
+        (
+            "delegation__organisation__kind",
+            titled_filter(ChoicesDropdownFilter, _("organisation kind")),
+        ),
+    ]
+    list_filter_submit = True
+    # The passport number is deliberately not searchable (privacy).
+    search_fields = ["given_names", "family_name", "email"]
+    autocomplete_fields = ["delegation", "nationality", "user"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (
+            _("Delegation and role"),
+            {
+                "fields": [
+                    "event",
+                    "delegation",
+                    "role",
+                    "protocol_rank",
+                    "is_spouse_of_dignitary",
+                    "user",
+                ]
+            },
+        ),
+        (
+            _("Identity"),
+            {
+                "fields": [
+                    "honorific",
+                    "given_names",
+                    "family_name",
+                    "gender",
+                    "function_title",
+                    "nationality",
+                    "date_of_birth",
+                    "email",
+                    "phone",
+                    "photo",
+                ]
+            },
+        ),
+        (_("Passport"), {"fields": ["passport_number", "passport_expiry"]}),
+        (
+            _("Travel and stay"),
+            {"fields": ["arrival_at", "departure_at", "hotel", "needs_visa_letter"]},
+        ),
+        (
+            _("Needs and preferences"),
+            {
+                "fields": [
+                    "dietary_needs",
+                    "accessibility_needs",
+                    "preferred_language",
+                    "consent_list_of_participants",
+                ]
+            },
+        ),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "status",
+                    "submitted_at",
+                    "decided_at",
+                    "rejection_reason",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.participants_with_delegation(
+            queryset=super().get_queryset(request)
+        )
+
+    @display(description=_("name"), ordering="family_name")
+    def full_name(self, obj: Participant) -> str:
+        return obj.full_name
+
+    @display(description=_("photo"), boolean=True)
+    def has_photo(self, obj: Participant) -> bool:
+        return bool(obj.photo)

@@ -1,0 +1,99 @@
+"""Reads about delegations and participants that other modules reuse."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .enums import DelegationRole, ParticipantStatus
+from .models import Delegation, Participant
+
+
+def current_heads_queryset() -> QuerySet[Participant]:
+    """Heads of Delegation who have not withdrawn (one per delegation at most:
+    a database constraint)."""
+    return Participant.objects.filter(role=DelegationRole.HEAD).exclude(
+        status=ParticipantStatus.WITHDRAWN
+    )
+
+
+def delegations_with_summary(
+    *, queryset: QuerySet[Delegation] | None = None
+) -> QuerySet[Delegation]:
+    """Delegations with their organisation, event and focal point joined in,
+    annotated with ``member_count`` (members not withdrawn), and with
+    ``current_heads`` (a list of zero or one Participant) prefetched.
+
+    Two queries for any number of rows; use ``head_of_delegation(delegation)``
+    to read the head."""
+    if queryset is None:
+        queryset = Delegation.objects.all()
+    return (
+        queryset.select_related("organisation", "event", "focal_point")
+        .annotate(
+            member_count=Count(
+                "members", filter=~Q(members__status=ParticipantStatus.WITHDRAWN)
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "members", queryset=current_heads_queryset(), to_attr="current_heads"
+            )
+        )
+    )
+
+
+def head_of_delegation(delegation: Delegation) -> Participant | None:
+    """The delegation's current head; no query when it came from
+    ``delegations_with_summary``."""
+    heads = getattr(delegation, "current_heads", None)
+    if heads is None:
+        return current_heads_queryset().filter(delegation=delegation).first()
+    return heads[0] if heads else None
+
+
+def participants_with_delegation(
+    *, queryset: QuerySet[Participant] | None = None
+) -> QuerySet[Participant]:
+    """Participants with their delegation and its organisation joined in."""
+    if queryset is None:
+        queryset = Participant.objects.all()
+    return queryset.select_related("delegation__organisation")
+
+
+# Portal reads (registration portal: focal points and delegates) ------------
+
+
+def portal_delegations_for_user(user) -> QuerySet[Delegation]:
+    """Delegations ``user`` is the focal point of (none for anonymous)."""
+    if not user.is_authenticated:
+        return Delegation.objects.none()
+    return Delegation.objects.filter(focal_point=user).select_related(
+        "organisation", "event"
+    )
+
+
+def portal_participants_for_user(user) -> QuerySet[Participant]:
+    """Participant records ``user`` may see and change in the portal: their
+    own, and the members of delegations they are the focal point of."""
+    if not user.is_authenticated:
+        return Participant.objects.none()
+    return Participant.objects.filter(
+        Q(user=user) | Q(delegation__focal_point=user)
+    ).select_related("delegation__organisation", "delegation__event", "nationality")
+
+
+def portal_own_participations(user) -> QuerySet[Participant]:
+    """The user's own participant records (one per event at most)."""
+    if not user.is_authenticated:
+        return Participant.objects.none()
+    return Participant.objects.filter(user=user).select_related(
+        "delegation__organisation", "delegation__event", "nationality"
+    )
+
+
+def portal_delegation_members(delegation: Delegation) -> QuerySet[Participant]:
+    """A delegation's members for its page, withdrawn last."""
+    return (
+        delegation.members.select_related("nationality", "user")
+        .order_by("family_name", "given_names")
+    )

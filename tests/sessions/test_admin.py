@@ -1,0 +1,92 @@
+"""The admin for rooms and the programme."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from sessions.enums import ProgrammeItemKind
+from tests.factories import EventFactory, ProgrammeItemFactory, RoomFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The superuser and users here need a password, not a slow hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def one_of_each(db):
+    event = EventFactory()
+    room = RoomFactory(event=event, name="Plenary Hall")
+    return {
+        "room": room,
+        "programmeitem": ProgrammeItemFactory(event=event, room=room),
+    }
+
+
+@pytest.mark.parametrize("model_name", ["room", "programmeitem"])
+@pytest.mark.parametrize("page", ["changelist", "add", "change"])
+def test_admin_page_answers_for_superuser(admin_client, one_of_each, model_name, page):
+    args = [one_of_each[model_name].pk] if page == "change" else []
+
+    response = admin_client.get(
+        reverse(f"admin:event_sessions_{model_name}_{page}", args=args)
+    )
+
+    assert response.status_code == 200
+
+
+def test_programme_changelist_shows_times_in_the_event_time_zone(admin_client):
+    hanoi = EventFactory(time_zone="Asia/Ho_Chi_Minh", is_current=True)
+    vienna = EventFactory(time_zone="Europe/Vienna")
+    ProgrammeItemFactory(
+        event=hanoi,
+        kind=ProgrammeItemKind.OPENING,
+        title="Opening ceremony",
+        starts_at=dt.datetime(2025, 10, 25, 2, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2025, 10, 25, 3, 15, tzinfo=dt.UTC),
+    )
+    ProgrammeItemFactory(
+        event=vienna,
+        title="Vienna briefing",
+        starts_at=dt.datetime(2025, 10, 25, 8, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2025, 10, 25, 9, 0, tzinfo=dt.UTC),
+    )
+
+    response = admin_client.get(
+        reverse("admin:event_sessions_programmeitem_changelist")
+    )
+
+    cl = response.context["cl"]
+    admin = cl.model_admin
+    rows = {item.title: item for item in cl.result_list}
+    opening, briefing = rows["Opening ceremony"], rows["Vienna briefing"]
+    assert (admin.starts(opening), admin.ends(opening)) == (
+        "2025-10-25 09:00",
+        "2025-10-25 10:15",
+    )
+    # Vienna is on summer time (UTC+2) until the last Sunday of October.
+    assert (admin.starts(briefing), admin.ends(briefing)) == (
+        "2025-10-25 10:00",
+        "2025-10-25 11:00",
+    )
+    assert "2025-10-25 09:00" in response.content.decode()
+
+
+def test_programme_changelist_queries_do_not_grow_with_rows(
+    admin_client, django_assert_max_num_queries
+):
+    event = EventFactory(is_current=True)
+    url = reverse("admin:event_sessions_programmeitem_changelist")
+    rooms = [RoomFactory(event=event) for _ in range(3)]
+    for n in range(30):
+        ProgrammeItemFactory(event=event, room=rooms[n % 3])
+    admin_client.get(url)
+
+    with django_assert_max_num_queries(15):
+        response = admin_client.get(url)
+
+    assert response.status_code == 200
