@@ -3,7 +3,7 @@ tests/servers.py and are loaded here as a plugin."""
 
 import pytest
 
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tests.browser"]
 
 
 @pytest.fixture
