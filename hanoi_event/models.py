@@ -1,11 +1,17 @@
-"""What the whole event shares: the Event itself."""
+"""What the whole event shares: the Event, and the email outbox and templates."""
 
 import zoneinfo
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .enums import BulkSendStatus, EmailKind, EmailStatus
 
 
 def validate_time_zone(value: str) -> None:
@@ -110,3 +116,178 @@ class Event(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class EmailTemplate(models.Model):
+    """The subject and bodies of one kind of message in one language.
+
+    Written in Django template syntax; the placeholders each kind offers are
+    listed in ``hanoi_event.email_templates.PLACEHOLDERS``. English ships for
+    every kind (migration 0003, from the files under templates/emails/).
+    """
+
+    kind = models.CharField(_("kind"), max_length=32, choices=EmailKind.choices)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    text_body = models.TextField(_("text body"))
+    html_body = models.TextField(
+        _("HTML body"),
+        blank=True,
+        help_text=_("Optional. Without it, the message is sent as plain text only."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("email template")
+        verbose_name_plural = _("email templates")
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language"],
+                name="email_template_one_per_kind_language",
+                violation_error_message=_(
+                    "There is already a template for this kind and language."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language})"
+
+
+class BulkSend(models.Model):
+    """An organizer's message to many recipients, queued in the background.
+
+    Progress (sent / failed / waiting of ``total``) is counted from the
+    outbox rows that point here.
+    """
+
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bulk_sends",
+        verbose_name=_("event"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    text_body = models.TextField(_("text"))
+    html_body = models.TextField(_("HTML"), blank=True)
+    recipients = models.JSONField(
+        _("recipients"),
+        default=list,
+        help_text=_("[email, language, content type id, object id] per recipient."),
+    )
+    total = models.PositiveIntegerField(_("total"), default=0)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=BulkSendStatus.choices,
+        default=BulkSendStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("all queued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk send")
+        verbose_name_plural = _("bulk sends")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class OutboundEmail(models.Model):
+    """One outgoing message: the outbox row is written before anything is sent.
+
+    Lifecycle: queued -> sending -> sent, or -> failed (permanent error, or
+    too many temporary ones). ``idempotency_key`` is unique, so queuing the
+    same message twice returns the first row and sends nothing more.
+    """
+
+    to_email = models.CharField(_("recipient"), max_length=254)
+    kind = models.CharField(_("kind"), max_length=32, choices=EmailKind.choices)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    subject = models.CharField(_("subject"), max_length=500)
+    text_body = models.TextField(_("text body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=EmailStatus.choices,
+        default=EmailStatus.QUEUED,
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    message_id = models.CharField(
+        _("Message-ID"),
+        max_length=255,
+        blank=True,
+        help_text=_("The same on every attempt, so a receiving server can spot a repeat."),
+    )
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about (type)"),
+    )
+    object_id = models.CharField(_("about (id)"), max_length=64, blank=True)
+    about = GenericForeignKey("content_type", "object_id")
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbound_emails",
+        verbose_name=_("event"),
+    )
+    bulk_send = models.ForeignKey(
+        BulkSend,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+        verbose_name=_("bulk send"),
+    )
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt due"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the message was last handed to the workers, or when its retry "
+            "is due. The sweeper hands it over again if it waits much longer."
+        ),
+    )
+    sending_started_at = models.DateTimeField(
+        _("sending started"), null=True, blank=True
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_due"),
+            models.Index(fields=["bulk_send", "status"], name="outbox_bulk_status"),
+            models.Index(fields=["content_type", "object_id"], name="outbox_about"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to_email}"

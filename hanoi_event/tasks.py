@@ -1,0 +1,52 @@
+"""Celery tasks: thin doors into hanoi_event.services. They take ids."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def email_deliver_batch(email_ids: list[int]) -> dict[str, int]:
+    """Deliver the outbox rows ``email_ids`` one by one over this process's
+    SMTP connection; rows no longer waiting are skipped. A temporary failure
+    schedules that row again with exponential backoff (a new task with a
+    countdown); in eager mode (no broker) the row stays queued for the
+    sweeper or "send again" instead of retrying inline."""
+    counts = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
+    for pk in email_ids:
+        outcome = services.email_deliver(email_id=pk)
+        counts[outcome.result] += 1
+        if outcome.retry_in is not None and not email_deliver_batch.request.is_eager:
+            services.email_enqueue(email_ids=[pk], countdown=outcome.retry_in)
+    return counts
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def email_sweep_task() -> int:
+    """Periodic (celery beat): re-enqueue rows lost by the broker or a worker."""
+    return services.email_sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def bulk_send_queue_task(bulk_send_id: int) -> int:
+    return services.bulk_send_queue(bulk_send_id=bulk_send_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def reminders_deadline_task() -> int:
+    """Periodic: registration deadline reminders to focal points."""
+    return services.reminders_send_deadline()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def reminders_missing_data_task() -> int:
+    """Periodic: reminders to participants missing photo or passport data."""
+    return services.reminders_send_missing_data()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def reminders_day_before_task() -> int:
+    """Periodic: tomorrow's agenda to participants registered to sessions."""
+    return services.reminders_send_day_before()
