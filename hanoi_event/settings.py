@@ -135,6 +135,29 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Hanoi Convention <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address, for links in emails (no trailing slash).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Seconds before an SMTP connection attempt or command gives up.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# The outbox (hanoi_event.services). Temporary failures retry after
+# backoff * 2**(attempt-1) seconds (capped), up to EMAIL_MAX_ATTEMPTS attempts.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+EMAIL_RETRY_BACKOFF_SECONDS = env.float("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
+EMAIL_RETRY_BACKOFF_MAX = env.float("EMAIL_RETRY_BACKOFF_MAX", default=3600)
+# A row in "sending" longer than this is taken to belong to a dead worker and
+# is sent again; keep it well above EMAIL_TIMEOUT.
+EMAIL_SENDING_LEASE_SECONDS = env.float("EMAIL_SENDING_LEASE_SECONDS", default=600)
+# A row still waiting this long after it was due is handed to the workers again.
+EMAIL_REQUEUE_AFTER_SECONDS = env.float("EMAIL_REQUEUE_AFTER_SECONDS", default=300)
+EMAIL_SWEEP_LIMIT = env.int("EMAIL_SWEEP_LIMIT", default=10000)
+# Messages per delivery task, and outbox rows written per bulk-send chunk.
+EMAIL_BATCH_SIZE = env.int("EMAIL_BATCH_SIZE", default=50)
+EMAIL_BULK_CHUNK_SIZE = env.int("EMAIL_BULK_CHUNK_SIZE", default=500)
+# Messages per second across all workers (counted in Redis); 0 = no limit.
+EMAIL_RATE_LIMIT = env.int("EMAIL_RATE_LIMIT", default=0)
+# Reminders: registration deadline reminders this many days before it.
+REMINDER_DEADLINE_DAYS = env.list("REMINDER_DEADLINE_DAYS", cast=int, default=[7, 2])
 
 # Celery: without a broker, tasks run in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
