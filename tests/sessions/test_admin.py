@@ -3,12 +3,18 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessions.enums import ProgrammeItemKind
+from sessions.models import ProgrammeItem, Room
 from tests.factories import EventFactory, ProgrammeItemFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
+
+# A fixed ceiling for one changelist page as a superuser.
+CHANGELIST_MAX_QUERIES = 15
 
 
 @pytest.fixture(autouse=True)
@@ -76,17 +82,46 @@ def test_programme_changelist_shows_times_in_the_event_time_zone(admin_client):
     assert "2025-10-25 09:00" in response.content.decode()
 
 
-def test_programme_changelist_queries_do_not_grow_with_rows(
-    admin_client, django_assert_max_num_queries
-):
-    event = EventFactory(is_current=True)
-    url = reverse("admin:event_sessions_programmeitem_changelist")
-    rooms = [RoomFactory(event=event) for _ in range(3)]
-    for n in range(30):
-        ProgrammeItemFactory(event=event, room=rooms[n % 3])
-    admin_client.get(url)
-
-    with django_assert_max_num_queries(15):
-        response = admin_client.get(url)
-
+def changelist_query_count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
     assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def bulk_rooms_and_items(event, start: int, count: int) -> None:
+    """``count`` rooms with one programme item each."""
+    rooms = Room.objects.bulk_create(
+        Room(event=event, name=f"Room {n:04d}", capacity=50)
+        for n in range(start, start + count)
+    )
+    ProgrammeItem.objects.bulk_create(
+        ProgrammeItem(
+            event=event,
+            kind=ProgrammeItemKind.SIDE_EVENT,
+            title=f"Side event {n:04d}",
+            room=room,
+            starts_at=dt.datetime(2025, 10, 26, 2, 0, tzinfo=dt.UTC),
+            ends_at=dt.datetime(2025, 10, 26, 3, 15, tzinfo=dt.UTC),
+        )
+        for n, room in zip(range(start, start + count), rooms, strict=True)
+    )
+
+
+@pytest.mark.parametrize("model_name", ["programmeitem", "room"])
+def test_changelist_queries_do_not_grow_with_rows(admin_client, model_name):
+    event = EventFactory(is_current=True)
+    url = reverse(f"admin:event_sessions_{model_name}_changelist")
+    bulk_rooms_and_items(event, 0, 10)
+    admin_client.get(url)  # warm caches once
+
+    queries_at_10 = changelist_query_count(admin_client, url)
+    bulk_rooms_and_items(event, 10, 290)
+    queries_at_300 = changelist_query_count(admin_client, url)
+
+    print(
+        f"{model_name} changelist: {queries_at_10} queries at 10 rows, "
+        f"{queries_at_300} at 300 rows"
+    )
+    assert queries_at_10 == queries_at_300
+    assert queries_at_300 <= CHANGELIST_MAX_QUERIES
