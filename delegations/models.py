@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -149,6 +150,15 @@ class Delegation(models.Model):
         verbose_name=_("focal point (DAO)"),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    note_verbale = models.FileField(
+        _("note verbale or letter of credentials (PDF)"),
+        upload_to="credentials/",
+        blank=True,
+        help_text=_("Private: served only to the focal point and to staff."),
+    )
+    note_verbale_uploaded_at = models.DateTimeField(
+        _("note verbale uploaded"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -281,6 +291,9 @@ class Participant(models.Model):
         indexes = [
             models.Index(fields=["event", "status"], name="participant_event_status"),
         ]
+        permissions = [
+            ("view_passport", _("Can view passport data")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
@@ -344,3 +357,208 @@ class Participant(models.Model):
         return not (
             self.protocol_rank in PHOTO_EXEMPT_RANKS or self.is_spouse_of_dignitary
         )
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class Invitation(models.Model):
+    """A one-time, expiring link that makes its holder a delegation's focal
+    point. Only the SHA-256 hash of the token is stored; the token itself
+    exists only in the email. "Expired" is not stored: a pending invitation
+    past ``expires_at`` is expired (see ``effective_status``)."""
+
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("delegation"),
+    )
+    email = models.EmailField(_("invited email"))
+    token_hash = models.CharField(
+        _("token hash"), max_length=64, unique=True, editable=False
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=[
+            (InvitationStatus.PENDING, InvitationStatus.PENDING.label),
+            (InvitationStatus.ACCEPTED, InvitationStatus.ACCEPTED.label),
+            (InvitationStatus.REVOKED, InvitationStatus.REVOKED.label),
+        ],
+        default=InvitationStatus.PENDING,
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_delegation",
+                violation_error_message=_(
+                    "This delegation already has a pending invitation."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegation} → {self.email}"
+
+    @property
+    def is_expired(self) -> bool:
+        return (
+            self.status == InvitationStatus.PENDING
+            and self.expires_at <= timezone.now()
+        )
+
+    @property
+    def effective_status(self) -> str:
+        return InvitationStatus.EXPIRED if self.is_expired else self.status
+
+    def get_effective_status_display(self) -> str:
+        return InvitationStatus(self.effective_status).label
+
+
+class RegistrationCode(models.Model):
+    """A code the organizer gives to organisations that are not States
+    (NGOs, media, private sector, academia) so they can ask to register."""
+
+    event = models.ForeignKey(
+        "hanoi_event.Event",
+        on_delete=models.CASCADE,
+        related_name="registration_codes",
+        verbose_name=_("event"),
+    )
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    label = models.CharField(
+        _("label"), max_length=255, blank=True, help_text=_("Who it was given to.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    max_uses = models.PositiveIntegerField(
+        _("maximum uses"), null=True, blank=True, help_text=_("Empty: unlimited.")
+    )
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration code")
+        verbose_name_plural = _("registration codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        self.code = (self.code or "").strip().upper()
+
+
+class OrganisationRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class OrganisationRequest(models.Model):
+    """An organisation that is not a State asking to register, with a code.
+    Approval creates the organisation and its delegation, with the requester
+    as focal point."""
+
+    event = models.ForeignKey(
+        "hanoi_event.Event",
+        on_delete=models.CASCADE,
+        related_name="organisation_requests",
+        verbose_name=_("event"),
+    )
+    registration_code = models.ForeignKey(
+        RegistrationCode,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("registration code"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_requests",
+        verbose_name=_("requested by"),
+    )
+    name = models.CharField(_("organisation name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    acronym = models.CharField(_("acronym"), max_length=32, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=OrganisationRequestStatus.choices,
+        default=OrganisationRequestStatus.PENDING,
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation registration request")
+        verbose_name_plural = _("organisation registration requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "requested_by"],
+                condition=Q(status="pending"),
+                name="orgrequest_one_pending_per_user_event",
+                violation_error_message=_(
+                    "You already have a request waiting for approval."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=_STATE_KIND_VALUES),
+                name="orgrequest_not_a_state",
+                violation_error_message=_(
+                    "States are invited by the secretariat; they do not use codes."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

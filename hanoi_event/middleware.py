@@ -19,3 +19,96 @@ class EventTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class StaffTwoFactorMiddleware:
+    """Staff reach the admin only after two-factor authentication (TOTP).
+
+    - The admin's own login page sends everyone to the portal's login page
+      (allauth: email, password, then the TOTP code when one is set up).
+    - A staff member without TOTP is sent to set it up first (allauth asks
+      for the password again, then shows the QR code).
+    - A staff member with TOTP whose session did not pass the TOTP step (a
+      session from before it was set up) is asked for a code.
+    - Setting TOTP up proves the code, so it counts as the second factor for
+      the session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib.auth import REDIRECT_FIELD_NAME
+        from django.core.exceptions import PermissionDenied
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        admin_root = reverse("admin:index")
+        path = request.path_info
+        user = getattr(request, "user", None)
+        if path.startswith(admin_root) and user is not None:
+            if path == reverse("admin:login"):
+                if user.is_authenticated and not user.is_staff:
+                    raise PermissionDenied
+                if not user.is_authenticated:
+                    query = request.GET.get(REDIRECT_FIELD_NAME) or admin_root
+                    return HttpResponseRedirect(
+                        reverse("account_login")
+                        + "?"
+                        + urlencode({REDIRECT_FIELD_NAME: query})
+                    )
+            elif user.is_authenticated and user.is_staff:
+                redirect_to = staff_two_factor_redirect(request)
+                if redirect_to:
+                    return HttpResponseRedirect(
+                        redirect_to
+                        + "?"
+                        + urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+                    )
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and user is not None
+            and user.is_authenticated
+            and path == reverse("mfa_activate_totp")
+            and response.status_code == 302
+        ):
+            record_totp_activation(request)
+        return response
+
+
+def staff_session_passed_two_factor(request) -> bool:
+    from allauth.account.authentication import get_authentication_records
+
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def staff_two_factor_redirect(request) -> str | None:
+    """Where a staff request must go before the admin, or None when it may pass."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
+    from django.urls import reverse
+
+    if not is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
+        return reverse("mfa_activate_totp")
+    if not staff_session_passed_two_factor(request):
+        return reverse("mfa_reauthenticate")
+    return None
+
+
+def record_totp_activation(request) -> None:
+    """Mark the session as two-factor authenticated after TOTP activation."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    authenticator = (
+        Authenticator.objects.filter(
+            user=request.user, type=Authenticator.Type.TOTP
+        ).first()
+    )
+    if authenticator is not None and not staff_session_passed_two_factor(request):
+        record_authentication(
+            request, request.user, "mfa", id=authenticator.pk, type="totp"
+        )

@@ -11,3 +11,35 @@ def event(db):
     from tests.factories import EventFactory
 
     return EventFactory()
+
+
+def staff_two_factor_pass(client, user) -> None:
+    """Sign ``user`` into ``client`` as if through the full login: a TOTP
+    authenticator exists and the session records the passed TOTP step (the
+    records allauth keeps), so StaffTwoFactorMiddleware lets it into the admin."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if not Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).exists():
+        TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+@pytest.fixture
+def admin_client(db, admin_user, client):
+    """pytest-django's admin_client, past the staff two-factor gate."""
+    staff_two_factor_pass(client, admin_user)
+    return client

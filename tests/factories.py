@@ -97,3 +97,30 @@ class ProgrammeItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Panel {n}")
     starts_at = dt.datetime(2025, 10, 25, 2, 0, tzinfo=dt.UTC)
     ends_at = dt.datetime(2025, 10, 25, 3, 15, tzinfo=dt.UTC)
+
+
+class VerifiedUserFactory(UserFactory):
+    """A portal user whose email address is verified (allauth EmailAddress),
+    so they can sign in and own their invitation or registration."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=obj,
+                email=obj.email.lower(),
+                defaults={"verified": True, "primary": True},
+            )
+
+
+class RegistrationCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "delegations.RegistrationCode"
+
+    event = factory.SubFactory(EventFactory)
+    code = factory.Sequence(lambda n: f"NGO-CODE-{n}")

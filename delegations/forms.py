@@ -1,0 +1,199 @@
+"""Forms of the registration portal. They validate input only; the views
+hand the cleaned data to one service."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enums import STATE_KINDS, DelegationRole, OrganisationKind
+from .models import Organisation, Participant
+from .uploads import (
+    PDF_MAX_BYTES,
+    PHOTO_MAX_BYTES,
+    PHOTO_MIN_SIDE,
+    clean_pdf,
+    clean_photo,
+)
+
+
+class PortalFormMixin:
+    """Bootstrap classes on every widget; invalid fields are marked for
+    assistive technology (aria-invalid, aria-describedby to the error)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def style_widgets(self) -> None:
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+            bound = self[name]
+            described = []
+            if field.help_text:
+                described.append(f"{bound.auto_id}_help")
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+                auto_id = self[name].auto_id
+                described = widget.attrs.get("aria-describedby", "")
+                widget.attrs["aria-describedby"] = (
+                    f"{described} {auto_id}_errors".strip()
+                )
+
+
+class NominationForm(PortalFormMixin, forms.Form):
+    given_names = forms.CharField(
+        label=_("Given names (as in passport)"), max_length=150
+    )
+    family_name = forms.CharField(
+        label=_("Family name (as in passport)"), max_length=150
+    )
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(
+        label=_("Role in the delegation"), choices=DelegationRole.choices
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(
+    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+)
+
+
+class ParticipantForm(PortalFormMixin, forms.ModelForm):
+    """A member's own data (capability 4). The photo is checked and
+    re-encoded here; the service stores it."""
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_(
+            "Passport-style, recent, plain light background. JPEG or PNG, at "
+            "most %(size)s MB, at least %(min)s pixels on each side."
+        )
+        % {"size": PHOTO_MAX_BYTES // (1024 * 1024), "min": PHOTO_MIN_SIDE},
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "honorific",
+            "given_names",
+            "family_name",
+            "gender",
+            "function_title",
+            "nationality",
+            "date_of_birth",
+            "passport_number",
+            "passport_expiry",
+            "phone",
+            "arrival_at",
+            "departure_at",
+            "hotel",
+            "needs_visa_letter",
+            "dietary_needs",
+            "accessibility_needs",
+            "preferred_language",
+            "consent_list_of_participants",
+        ]
+        widgets = {
+            "date_of_birth": DATE_WIDGET,
+            "passport_expiry": DATE_WIDGET,
+            "arrival_at": DATETIME_WIDGET,
+            "departure_at": DATETIME_WIDGET,
+        }
+
+    def __init__(self, *args, include_rank: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].queryset = Organisation.objects.filter(
+            kind__in=[k.value for k in STATE_KINDS]
+        ).order_by("name")
+        for name in ("arrival_at", "departure_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if include_rank:
+            self.fields["role"] = forms.ChoiceField(
+                label=_("Role in the delegation"),
+                choices=DelegationRole.choices,
+                initial=self.instance.role,
+            )
+            self.fields["protocol_rank"] = Participant._meta.get_field(
+                "protocol_rank"
+            ).formfield()
+            self.fields["protocol_rank"].initial = self.instance.protocol_rank
+            self.fields["is_spouse_of_dignitary"] = Participant._meta.get_field(
+                "is_spouse_of_dignitary"
+            ).formfield()
+            self.fields[
+                "is_spouse_of_dignitary"
+            ].initial = self.instance.is_spouse_of_dignitary
+            self.style_widgets()
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        return clean_photo(upload)
+
+    def service_data(self) -> dict:
+        """Cleaned values for ``participant_update`` (without the photo)."""
+        data = {
+            name: value for name, value in self.cleaned_data.items() if name != "photo"
+        }
+        return data
+
+
+class NoteVerbaleForm(PortalFormMixin, forms.Form):
+    document = forms.FileField(
+        label=_("Note verbale or letter of credentials (PDF)"),
+        help_text=_("PDF only, at most %(size)s MB.")
+        % {"size": PDF_MAX_BYTES // (1024 * 1024)},
+        widget=forms.FileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    def clean_document(self):
+        return clean_pdf(self.cleaned_data["document"])
+
+
+NON_STATE_KINDS = [
+    (kind.value, kind.label)
+    for kind in OrganisationKind
+    if kind not in STATE_KINDS and kind != OrganisationKind.UN_ENTITY
+]
+
+
+class OrganisationRequestForm(PortalFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Registration code"),
+        max_length=32,
+        help_text=_("The code the secretariat gave your organisation."),
+    )
+    name = forms.CharField(label=_("Organisation name"), max_length=255)
+    kind = forms.ChoiceField(label=_("Kind of organisation"), choices=NON_STATE_KINDS)
+    acronym = forms.CharField(label=_("Acronym"), max_length=32, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+
+class InviteFocalPointForm(forms.Form):
+    """One row of the admin's "Invite focal point" page."""
+
+    delegation_id = forms.IntegerField(widget=forms.HiddenInput)
+    email = forms.EmailField(label=_("Focal point's email"))

@@ -1,0 +1,46 @@
+"""Who may see and change what in the portal (checked on the server, per
+object). Views fetch objects through the ``*_for_user`` querysets in
+selectors, so anything outside a user's scope is a 404, not a 403."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+
+from .models import Delegation, Participant
+
+VIEW_PASSPORT = "delegations.view_passport"
+VIEW_PARTICIPANT = "delegations.view_participant"
+VIEW_DELEGATION = "delegations.view_delegation"
+
+
+def is_focal_point(user: AbstractBaseUser, delegation: Delegation) -> bool:
+    return user.is_authenticated and delegation.focal_point_id == user.pk
+
+
+def is_own_record(user: AbstractBaseUser, participant: Participant) -> bool:
+    return user.is_authenticated and participant.user_id == user.pk
+
+
+def can_edit_participant(user: AbstractBaseUser, participant: Participant) -> bool:
+    return is_own_record(user, participant) or is_focal_point(
+        user, participant.delegation
+    )
+
+
+def can_view_passport(user: AbstractBaseUser, participant: Participant) -> bool:
+    """The delegate, their focal point, and accreditation officers."""
+    return can_edit_participant(user, participant) or (
+        user.is_authenticated and user.is_staff and user.has_perm(VIEW_PASSPORT)
+    )
+
+
+def can_view_photo(user: AbstractBaseUser, participant: Participant) -> bool:
+    return can_edit_participant(user, participant) or (
+        user.is_authenticated and user.is_staff and user.has_perm(VIEW_PARTICIPANT)
+    )
+
+
+def can_view_note_verbale(user: AbstractBaseUser, delegation: Delegation) -> bool:
+    return is_focal_point(user, delegation) or (
+        user.is_authenticated and user.is_staff and user.has_perm(VIEW_DELEGATION)
+    )

@@ -1,0 +1,421 @@
+"""Registration portal views: they check access (per object: anything out
+of the user's scope is a 404), validate a form, call one service, then
+redirect or render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from hanoi_event.selectors import current_event
+
+from . import permissions, selectors, services
+from .adapters import PENDING_INVITATION_SESSION_KEY, pending_invitation
+from .enums import ParticipantStatus
+from .forms import (
+    NominationForm,
+    NoteVerbaleForm,
+    OrganisationRequestForm,
+    ParticipantForm,
+)
+from .models import Delegation, OrganisationRequest, Participant
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _own_delegation(request, pk: int) -> Delegation:
+    return get_object_or_404(selectors.portal_delegations_for_user(request.user), pk=pk)
+
+
+def _visible_participant(request, pk: int) -> Participant:
+    return get_object_or_404(
+        selectors.portal_participants_for_user(request.user), pk=pk
+    )
+
+
+@login_required
+def home(request):
+    services.participants_claim_for_user(user=request.user)
+    invitation = pending_invitation(request)
+    if invitation:
+        return redirect("portal:invitation", invitation["token"])
+    delegations = list(selectors.portal_delegations_for_user(request.user))
+    participations = list(selectors.portal_own_participations(request.user))
+    org_requests = OrganisationRequest.objects.filter(
+        requested_by=request.user
+    ).order_by("-created_at")
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "delegations": delegations,
+            "participations": participations,
+            "org_requests": org_requests,
+        },
+    )
+
+
+# Invitations ---------------------------------------------------------------
+
+
+INVITATION_PROBLEMS = {
+    "invalid": _("This invitation link is not valid."),
+    "expired": _("This invitation link has expired."),
+    "revoked": _("This invitation link was withdrawn by the secretariat."),
+    "accepted": _("This invitation link has already been used."),
+}
+
+
+@never_cache
+def invitation(request, token: str):
+    """GET: what the invitation is (or why it cannot be used). POST: accept
+    it: signed in with the invited address, accept; anonymous, go through
+    sign-up (new address) or login, then come back here."""
+    try:
+        invitation = services.invitation_check(token=token)
+    except services.InvitationError as exc:
+        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        event = exc.invitation.delegation.event if exc.invitation else current_event()
+        return render(
+            request,
+            "portal/invitation_problem.html",
+            {
+                "reason": exc.reason,
+                "message": INVITATION_PROBLEMS[exc.reason],
+                "invitation": exc.invitation,
+                "contact_email": event.contact_email if event else "",
+            },
+            status=410 if exc.reason != "invalid" else 404,
+        )
+    user = request.user
+    signed_in_as_invited = user.is_authenticated and services.user_has_verified_email(
+        user, invitation.email
+    )
+    if request.method == "POST":
+        if signed_in_as_invited:
+            try:
+                services.invitation_accept(token=token, user=user)
+            except services.InvitationError:
+                return redirect("portal:invitation", token)
+            request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+            messages.success(
+                request,
+                _("You are now the focal point of %(delegation)s.")
+                % {"delegation": invitation.delegation},
+            )
+            return redirect("portal:delegation", invitation.delegation_id)
+        if user.is_authenticated:
+            return redirect("portal:invitation", token)
+        request.session[PENDING_INVITATION_SESSION_KEY] = {
+            "token": token,
+            "email": invitation.email,
+        }
+        from urllib.parse import urlencode
+
+        from django.contrib.auth import get_user_model
+
+        exists = (
+            get_user_model().objects.filter(email__iexact=invitation.email).exists()
+        )
+        target = "account_login" if exists else "account_signup"
+        return HttpResponseRedirect(
+            reverse(target) + "?" + urlencode({"email": invitation.email})
+        )
+    return render(
+        request,
+        "portal/invitation.html",
+        {
+            "invitation": invitation,
+            "signed_in_as_invited": signed_in_as_invited,
+            "contact_email": invitation.delegation.event.contact_email,
+        },
+    )
+
+
+# Focal point: the delegation page ---------------------------------------------
+
+
+@login_required
+def delegation(request, pk: int):
+    delegation = _own_delegation(request, pk)
+    return _render_delegation(request, delegation)
+
+
+def _render_delegation(
+    request, delegation, *, nomination_form=None, note_form=None, status=200
+):
+    members = list(selectors.portal_delegation_members(delegation))
+    rows = [(member, services.participant_missing(member)) for member in members]
+    quotas = delegation.event.role_quotas.all()
+    return render(
+        request,
+        "portal/delegation.html",
+        {
+            "delegation": delegation,
+            "rows": rows,
+            "quotas": quotas,
+            "nomination_form": nomination_form or NominationForm(),
+            "note_form": note_form or NoteVerbaleForm(),
+            "ParticipantStatus": ParticipantStatus,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def delegation_nominate(request, pk: int):
+    delegation = _own_delegation(request, pk)
+    form = NominationForm(request.POST)
+    if form.is_valid():
+        try:
+            participant = services.participant_nominate(
+                delegation=delegation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if request.POST.get("then") == "send_link":
+                services.participant_send_link(
+                    participant=participant, base_url=_base_url(request)
+                )
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s was nominated and sent a link to complete the registration."
+                    )
+                    % {"name": participant.full_name},
+                )
+                return redirect("portal:delegation", delegation.pk)
+            messages.success(
+                request, _("%(name)s was nominated.") % {"name": participant.full_name}
+            )
+            return redirect("portal:participant_edit", participant.pk)
+    return _render_delegation(request, delegation, nomination_form=form, status=400)
+
+
+@login_required
+@require_POST
+def delegation_note_verbale_upload(request, pk: int):
+    delegation = _own_delegation(request, pk)
+    form = NoteVerbaleForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.delegation_upload_note_verbale(
+            delegation=delegation, document=form.cleaned_data["document"]
+        )
+        messages.success(request, _("The note verbale was uploaded."))
+        return redirect("portal:delegation", delegation.pk)
+    return _render_delegation(request, delegation, note_form=form, status=400)
+
+
+@login_required
+def delegation_note_verbale(request, pk: int):
+    delegation = get_object_or_404(
+        Delegation.objects.select_related("organisation"), pk=pk
+    )
+    if not permissions.can_view_note_verbale(request.user, delegation):
+        raise Http404
+    if not delegation.note_verbale:
+        raise Http404
+    response = FileResponse(
+        delegation.note_verbale.open("rb"),
+        content_type="application/pdf",
+        as_attachment=False,
+        filename=f"note-verbale-{delegation.pk}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def delegation_submit(request, pk: int):
+    delegation = _own_delegation(request, pk)
+    try:
+        services.delegation_submit(delegation=delegation)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The delegation was submitted for accreditation."))
+    return redirect("portal:delegation", delegation.pk)
+
+
+# Participant records (the delegate, or their focal point) ----------------------
+
+
+@login_required
+def registration(request):
+    """The delegate's own record: its progress page."""
+    services.participants_claim_for_user(user=request.user)
+    participations = list(selectors.portal_own_participations(request.user))
+    if len(participations) == 1:
+        return redirect("portal:participant", participations[0].pk)
+    return render(
+        request, "portal/registration_none.html", {"participations": participations}
+    )
+
+
+@login_required
+def participant(request, pk: int):
+    participant = _visible_participant(request, pk)
+    return render(
+        request,
+        "portal/participant.html",
+        {
+            "participant": participant,
+            "missing": services.participant_missing(participant),
+            "is_focal_point": permissions.is_focal_point(
+                request.user, participant.delegation
+            ),
+            "can_view_passport": permissions.can_view_passport(
+                request.user, participant
+            ),
+            "ParticipantStatus": ParticipantStatus,
+        },
+    )
+
+
+@login_required
+def participant_edit(request, pk: int):
+    participant = _visible_participant(request, pk)
+    if participant.status == ParticipantStatus.WITHDRAWN:
+        messages.error(request, _("This registration was withdrawn."))
+        return redirect("portal:participant", participant.pk)
+    include_rank = permissions.is_focal_point(request.user, participant.delegation)
+    if request.method == "POST":
+        form = ParticipantForm(
+            request.POST, request.FILES, instance=participant, include_rank=include_rank
+        )
+        if form.is_valid():
+            try:
+                services.participant_update(
+                    participant=participant,
+                    data=form.service_data(),
+                    photo=form.cleaned_data.get("photo"),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("portal:participant", participant.pk)
+        status = 400
+    else:
+        form = ParticipantForm(instance=participant, include_rank=include_rank)
+        status = 200
+    # Fresh copy for the page (the form changed the instance in validation).
+    participant.refresh_from_db()
+    return render(
+        request,
+        "portal/participant_form.html",
+        {"participant": participant, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def participant_submit(request, pk: int):
+    participant = _visible_participant(request, pk)
+    try:
+        services.participant_submit(participant=participant)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Submitted for accreditation."))
+    return redirect("portal:participant", participant.pk)
+
+
+@login_required
+def participant_withdraw(request, pk: int):
+    participant = _visible_participant(request, pk)
+    if request.method == "POST":
+        services.participant_withdraw(participant=participant)
+        messages.success(request, _("The registration was withdrawn."))
+        return redirect("portal:participant", participant.pk)
+    return render(
+        request, "portal/participant_withdraw.html", {"participant": participant}
+    )
+
+
+@login_required
+@require_POST
+def participant_send_link(request, pk: int):
+    participant = _visible_participant(request, pk)
+    if not permissions.is_focal_point(request.user, participant.delegation):
+        raise Http404
+    services.participant_send_link(participant=participant, base_url=_base_url(request))
+    messages.success(
+        request,
+        _("A link was sent to %(email)s.") % {"email": participant.email},
+    )
+    return redirect("portal:delegation", participant.delegation_id)
+
+
+@login_required
+def participant_photo(request, pk: int):
+    participant = get_object_or_404(
+        Participant.objects.select_related("delegation"), pk=pk
+    )
+    if (
+        not permissions.can_view_photo(request.user, participant)
+        or not participant.photo
+    ):
+        raise Http404
+    response = FileResponse(participant.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Organisations that are not States ---------------------------------------------
+
+
+@login_required
+def organisation_request(request):
+    event = current_event()
+    if event is None:
+        raise Http404
+    if request.method == "POST":
+        form = OrganisationRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                services.organisation_request_create(
+                    user=request.user, event=event, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. The secretariat will review your request and write to you."
+                    ),
+                )
+                return redirect("portal:home")
+        status = 400
+    else:
+        form = OrganisationRequestForm()
+        status = 200
+    return render(
+        request, "portal/organisation_request.html", {"form": form}, status=status
+    )

@@ -1,0 +1,176 @@
+"""Accounts (allauth) and the staff two-factor gate in front of the admin."""
+
+import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    SECRET_SESSION_KEY,
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from hanoi_event.enums import EmailKind
+from hanoi_event.models import OutboundEmail
+from tests.conftest import staff_two_factor_pass
+from tests.factories import UserFactory, VerifiedUserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+
+
+def _password_session(client, user):
+    """Logged in with a password only (no TOTP step recorded)."""
+    import time
+
+    client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+def _current_code(secret):
+    counter = list(yield_hotp_counters_from_time())[-1]
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def test_admin_login_page_sends_anonymous_users_to_the_portal_login():
+    from django.test import Client
+
+    response = Client().get("/admin/login/?next=/admin/delegations/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fdelegations%2F"
+
+
+def test_staff_without_totp_is_sent_to_set_it_up_before_the_admin(client):
+    staff = VerifiedUserFactory(is_staff=True, is_superuser=True)
+    _password_session(client, staff)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/?next=%2Fadmin%2F"
+
+
+def test_staff_with_totp_but_no_totp_step_in_session_is_asked_for_a_code(client):
+    staff = VerifiedUserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(staff, generate_totp_secret())
+    _password_session(client, staff)
+    response = client.get("/admin/delegations/")
+    assert response.status_code == 302
+    assert response["Location"] == (
+        "/accounts/2fa/reauthenticate/?next=%2Fadmin%2Fdelegations%2F"
+    )
+
+
+def test_staff_who_passed_totp_reach_the_admin(client):
+    staff = VerifiedUserFactory(is_staff=True, is_superuser=True)
+    staff_two_factor_pass(client, staff)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_non_staff_user_gets_403_at_the_admin_login(client):
+    user = VerifiedUserFactory()
+    _password_session(client, user)
+    assert client.get("/admin/login/").status_code == 403
+
+
+def test_activating_totp_counts_as_the_second_factor_for_the_session(client):
+    staff = VerifiedUserFactory(is_staff=True, is_superuser=True)
+    _password_session(client, staff)
+    # allauth asks for the password again before TOTP can be set up.
+    asked = client.get(reverse("mfa_activate_totp"))
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(
+        reverse("account_reauthenticate"),
+        {"password": "correct horse battery staple"},
+    )
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(
+        reverse("mfa_activate_totp"), {"code": _current_code(secret)}
+    )
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(
+        user=staff, type=Authenticator.Type.TOTP
+    ).count() == 1
+    assert client.get("/admin/").status_code == 200
+
+
+def test_full_login_with_totp_code_reaches_the_admin(client):
+    staff = VerifiedUserFactory(
+        email="officer@example.org", is_staff=True, is_superuser=True
+    )
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    response = client.post(
+        reverse("account_login") + "?next=/admin/",
+        {"login": "officer@example.org", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+    response = client.post(
+        "/accounts/2fa/authenticate/", {"code": _current_code(secret)}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_signup_sends_the_confirmation_through_the_outbox(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "New.Person@Example.org",
+                "password1": "a long passphrase 42",
+                "password2": "a long passphrase 42",
+            },
+        )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email__iexact="new.person@example.org")
+    assert EmailAddress.objects.get(user=user).verified is False
+    row = OutboundEmail.objects.get(kind=EmailKind.ACCOUNT)
+    assert row.to_email.lower() == "new.person@example.org"
+    assert row.idempotency_key.startswith("account:account/email/email_confirmation_signup:")
+    assert len(mail.outbox) == 1
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
+def test_login_with_unverified_email_is_held_until_confirmed(client):
+    UserFactory(email="unverified@example.org")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "unverified@example.org", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failed_logins_are_rate_limited(client):
+    VerifiedUserFactory(email="target@example.org")
+    bodies = [
+        client.post(
+            reverse("account_login"),
+            {"login": "target@example.org", "password": "wrong"},
+        ).content.decode()
+        for _ in range(6)
+    ]
+    limited = "Too many failed login attempts. Try again later."
+    assert [limited in body for body in bodies] == [False] * 5 + [True]
