@@ -19,8 +19,16 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownF
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from . import selectors
-from .models import Delegation, Organisation, Participant
+from . import portal_admin, selectors
+from .models import (
+    Delegation,
+    Invitation,
+    InvitationStatus,
+    Organisation,
+    OrganisationRequest,
+    Participant,
+    RegistrationCode,
+)
 
 
 def titled_filter(base: type, title: str) -> type:
@@ -92,7 +100,26 @@ class DelegationAdmin(SimpleHistoryAdmin, ModelAdmin):
     list_filter_submit = True
     search_fields = ["organisation__name", "organisation__iso3"]
     autocomplete_fields = ["organisation", "focal_point"]
-    fields = ["event", "organisation", "status", "focal_point", "submitted_at"]
+    fields = [
+        "event",
+        "organisation",
+        "status",
+        "focal_point",
+        "submitted_at",
+        "note_verbale_link",
+    ]
+    readonly_fields = ["note_verbale_link"]
+    actions = ["invite_focal_points"]
+
+    @display(description=_("note verbale"))
+    def note_verbale_link(self, obj: Delegation) -> str:
+        return portal_admin.note_verbale_link(obj)
+
+    @admin.action(
+        description=_("Invite focal point(s) by email"), permissions=["change"]
+    )
+    def invite_focal_points(self, request, queryset):
+        return portal_admin.invite_focal_points(self, request, queryset)
 
     def get_queryset(self, request):
         return selectors.delegations_with_summary(
@@ -214,3 +241,116 @@ class ParticipantAdmin(SimpleHistoryAdmin, ModelAdmin):
     @display(description=_("photo"), boolean=True)
     def has_photo(self, obj: Participant) -> bool:
         return bool(obj.photo)
+
+
+# Registration portal: invitations and organisation requests (actions live in
+# delegations/portal_admin.py and call delegations.services).
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ModelAdmin):
+    list_display = [
+        "delegation",
+        "email",
+        "status_label",
+        "expires_at",
+        "created_at",
+        "accepted_at",
+    ]
+    list_select_related = ["delegation__organisation", "delegation__event"]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("delegation__event", RelatedDropdownFilter),
+    ]
+    search_fields = ["email", "delegation__organisation__name"]
+    readonly_fields = [
+        "delegation",
+        "email",
+        "status_label",
+        "expires_at",
+        "invited_by",
+        "accepted_by",
+        "accepted_at",
+        "revoked_at",
+        "created_at",
+    ]
+    fields = readonly_fields
+    actions = ["resend", "revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @display(
+        description=_("status"),
+        label={
+            InvitationStatus.PENDING.label: "info",
+            InvitationStatus.ACCEPTED.label: "success",
+            InvitationStatus.REVOKED.label: "danger",
+            InvitationStatus.EXPIRED.label: "warning",
+        },
+    )
+    def status_label(self, obj: Invitation) -> str:
+        return obj.get_effective_status_display()
+
+    @admin.action(
+        description=_("Resend (new link; the old one stops working)"),
+        permissions=["change"],
+    )
+    def resend(self, request, queryset):
+        return portal_admin.resend_invitations(self, request, queryset)
+
+    @admin.action(description=_("Revoke"), permissions=["change"])
+    def revoke(self, request, queryset):
+        return portal_admin.revoke_invitations(self, request, queryset)
+
+
+@admin.register(RegistrationCode)
+class RegistrationCodeAdmin(ModelAdmin):
+    list_display = ["code", "label", "event", "is_active", "max_uses", "expires_at"]
+    list_filter = [("event", RelatedDropdownFilter), "is_active"]
+    search_fields = ["code", "label"]
+
+
+@admin.register(OrganisationRequest)
+class OrganisationRequestAdmin(ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "status",
+        "requested_by",
+        "registration_code",
+        "created_at",
+    ]
+    list_select_related = ["requested_by", "registration_code"]
+    list_filter = [("status", ChoicesDropdownFilter), ("kind", ChoicesDropdownFilter)]
+    search_fields = ["name", "requested_by__email"]
+    readonly_fields = [
+        "event",
+        "registration_code",
+        "requested_by",
+        "name",
+        "kind",
+        "acronym",
+        "website",
+        "status",
+        "organisation",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
+    fields = [*readonly_fields, "rejection_reason"]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(
+        description=_("Approve (creates the organisation and its delegation)"),
+        permissions=["change"],
+    )
+    def approve(self, request, queryset):
+        return portal_admin.approve_organisation_requests(self, request, queryset)
+
+    @admin.action(description=_("Reject"), permissions=["change"])
+    def reject(self, request, queryset):
+        return portal_admin.reject_organisation_requests(self, request, queryset)

@@ -1,0 +1,305 @@
+"""Invitations of focal points: one-time, expiring, hashed; accept flow."""
+
+import datetime as dt
+import hashlib
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from delegations import services
+from delegations.enums import DelegationStatus
+from delegations.models import Invitation, InvitationStatus
+from hanoi_event.enums import EmailKind
+from hanoi_event.models import OutboundEmail
+from tests.factories import DelegationFactory, EventFactory, VerifiedUserFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE = "https://portal.example/"
+
+
+@pytest.fixture
+def delegation():
+    event = EventFactory(is_current=True, invitation_validity_days=14)
+    return DelegationFactory(event=event)
+
+
+def _invite(delegation, email="dao@example.org"):
+    return services.invitation_send(
+        delegation=delegation, email=email, invited_by=None, base_url=BASE
+    )
+
+
+def test_invitation_stores_only_the_hash_of_the_token(delegation):
+    invitation, token = _invite(delegation)
+    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in str(Invitation.objects.values().get())
+    assert len(token) >= 40
+
+
+def test_invitation_expires_after_the_event_setting(delegation):
+    delegation.event.invitation_validity_days = 3
+    delegation.event.save()
+    before = timezone.now()
+    invitation, _ = _invite(delegation)
+    assert before + dt.timedelta(days=3) <= invitation.expires_at
+    assert invitation.expires_at <= timezone.now() + dt.timedelta(days=3)
+
+
+def test_invitation_queues_the_invitation_email_with_the_link(
+    delegation, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = _invite(delegation)
+    row = OutboundEmail.objects.get()
+    assert row.kind == EmailKind.INVITATION
+    assert row.to_email == "dao@example.org"
+    assert row.idempotency_key == f"invitation:{invitation.pk}"
+    assert f"{BASE}portal/invitation/{token}/" in row.text_body
+    assert len(mail.outbox) == 1
+    assert delegation.__class__.objects.get().status == DelegationStatus.INVITED
+
+
+def test_a_new_invitation_revokes_the_pending_one(delegation):
+    first, first_token = _invite(delegation)
+    second, _ = _invite(delegation, email="other@example.org")
+    first.refresh_from_db()
+    assert first.status == InvitationStatus.REVOKED
+    assert second.status == InvitationStatus.PENDING
+    with pytest.raises(services.InvitationError) as excinfo:
+        services.invitation_check(token=first_token)
+    assert excinfo.value.reason == "revoked"
+
+
+def test_accepting_makes_the_user_focal_point_and_delegation_registering(delegation):
+    invitation, token = _invite(delegation)
+    user = VerifiedUserFactory(email="dao@example.org")
+    services.invitation_accept(token=token, user=user)
+    invitation.refresh_from_db()
+    delegation.refresh_from_db()
+    assert invitation.status == InvitationStatus.ACCEPTED
+    assert invitation.accepted_by == user
+    assert delegation.focal_point == user
+    assert delegation.status == DelegationStatus.REGISTERING
+
+
+def test_invitation_accept_twice_is_refused(delegation):
+    _, token = _invite(delegation)
+    user = VerifiedUserFactory(email="dao@example.org")
+    services.invitation_accept(token=token, user=user)
+    with pytest.raises(services.InvitationError) as excinfo:
+        services.invitation_accept(token=token, user=user)
+    assert excinfo.value.reason == "accepted"
+
+
+def test_accept_by_another_address_is_refused(delegation):
+    _, token = _invite(delegation)
+    intruder = VerifiedUserFactory(email="intruder@example.org")
+    with pytest.raises(services.InvitationError) as excinfo:
+        services.invitation_accept(token=token, user=intruder)
+    assert excinfo.value.reason == "wrong_account"
+    delegation.refresh_from_db()
+    assert delegation.focal_point is None
+
+
+def test_expired_link_page_says_expired_and_gives_the_contact(client, delegation):
+    invitation, token = _invite(delegation)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    response = client.get(reverse("portal:invitation", args=[token]))
+    assert response.status_code == 410
+    body = response.content.decode()
+    assert "This invitation link has expired." in body
+    assert "secretariat@example.org" in body
+    assert Invitation.objects.get().effective_status == InvitationStatus.EXPIRED
+
+
+def test_revoked_link_page_says_revoked(client, delegation):
+    invitation, token = _invite(delegation)
+    services.invitation_revoke(invitation=invitation)
+    response = client.get(reverse("portal:invitation", args=[token]))
+    assert response.status_code == 410
+    assert "This invitation link was withdrawn by the secretariat." in (
+        response.content.decode()
+    )
+
+
+def test_used_link_page_says_used(client, delegation):
+    _, token = _invite(delegation)
+    services.invitation_accept(
+        token=token, user=VerifiedUserFactory(email="dao@example.org")
+    )
+    response = client.get(reverse("portal:invitation", args=[token]))
+    assert response.status_code == 410
+    assert "This invitation link has already been used." in response.content.decode()
+
+
+def test_unknown_token_page_is_404(client, delegation):
+    response = client.get(reverse("portal:invitation", args=["not-a-token"]))
+    assert response.status_code == 404
+    assert "This invitation link is not valid." in response.content.decode()
+
+
+def test_anonymous_accept_goes_to_signup_with_the_invited_address(client, delegation):
+    _, token = _invite(delegation)
+    response = client.post(reverse("portal:invitation", args=[token]))
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/signup/?email=dao%40example.org"
+    signup = client.get(response["Location"])
+    assert 'value="dao@example.org"' in signup.content.decode()
+    assert "readonly" in signup.content.decode()
+
+
+def test_signup_with_another_address_during_an_invitation_is_refused(
+    client, delegation
+):
+    _, token = _invite(delegation)
+    client.post(reverse("portal:invitation", args=[token]))
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "someone.else@example.org",
+            "password1": "a long passphrase 42",
+            "password2": "a long passphrase 42",
+        },
+    )
+    assert response.status_code == 200
+    assert "Sign up with the invited address, dao@example.org." in (
+        response.content.decode()
+    )
+
+
+def test_existing_account_is_sent_to_login(client, delegation):
+    VerifiedUserFactory(email="dao@example.org")
+    _, token = _invite(delegation)
+    response = client.post(reverse("portal:invitation", args=[token]))
+    assert response["Location"] == "/accounts/login/?email=dao%40example.org"
+
+
+def test_login_returns_to_the_invitation_and_accepting_there_works(client, delegation):
+    user = VerifiedUserFactory(email="dao@example.org")
+    _, token = _invite(delegation)
+    client.post(reverse("portal:invitation", args=[token]))
+    response = client.post(
+        reverse("account_login"),
+        {"login": "dao@example.org", "password": "correct horse battery staple"},
+    )
+    assert response["Location"] == reverse("portal:invitation", args=[token])
+    page = client.get(response["Location"])
+    assert "Accept and become the focal point" in page.content.decode()
+    accepted = client.post(reverse("portal:invitation", args=[token]))
+    assert accepted["Location"] == reverse("portal:delegation", args=[delegation.pk])
+    delegation.refresh_from_db()
+    assert delegation.focal_point == user
+
+
+def test_signed_in_with_another_address_cannot_accept(client, delegation):
+    _, token = _invite(delegation)
+    client.force_login(VerifiedUserFactory(email="other@example.org"))
+    response = client.post(reverse("portal:invitation", args=[token]))
+    assert response.status_code == 302
+    delegation.refresh_from_db()
+    assert delegation.focal_point is None
+    assert Invitation.objects.get().status == InvitationStatus.PENDING
+
+
+def test_resend_gives_a_new_link_and_revokes_the_old(delegation):
+    invitation, old_token = _invite(delegation)
+    new, new_token = services.invitation_resend(
+        invitation=invitation, invited_by=None, base_url=BASE
+    )
+    assert new.pk != invitation.pk
+    assert new.email == "dao@example.org"
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.REVOKED
+    assert services.invitation_check(token=new_token) == new
+
+
+# Admin: invite, status, resend, revoke -----------------------------------------
+
+
+def test_admin_invite_action_shows_one_email_per_delegation(admin_client, delegation):
+    other = DelegationFactory(event=delegation.event)
+    response = admin_client.post(
+        reverse("admin:delegations_delegation_changelist"),
+        {"action": "invite_focal_points", "_selected_action": [delegation.pk, other.pk]},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('name="invite-') >= 4
+    assert str(delegation.organisation) in body
+
+
+def test_admin_invite_action_sends_one_invitation_per_delegation(
+    admin_client, delegation, django_capture_on_commit_callbacks
+):
+    other = DelegationFactory(event=delegation.event)
+    data = {
+        "action": "invite_focal_points",
+        "apply": "1",
+        "_selected_action": [delegation.pk, other.pk],
+        "invite-TOTAL_FORMS": "2",
+        "invite-INITIAL_FORMS": "2",
+        "invite-0-delegation_id": str(delegation.pk),
+        "invite-0-email": "first@example.org",
+        "invite-1-delegation_id": str(other.pk),
+        "invite-1-email": "second@example.org",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:delegations_delegation_changelist"), data
+        )
+    assert response.status_code == 302
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        "first@example.org",
+        "second@example.org",
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "first@example.org",
+        "second@example.org",
+    ]
+
+
+def test_admin_invite_action_with_a_bad_email_sends_nothing(admin_client, delegation):
+    data = {
+        "action": "invite_focal_points",
+        "apply": "1",
+        "_selected_action": [delegation.pk],
+        "invite-TOTAL_FORMS": "1",
+        "invite-INITIAL_FORMS": "1",
+        "invite-0-delegation_id": str(delegation.pk),
+        "invite-0-email": "not an email",
+    }
+    response = admin_client.post(
+        reverse("admin:delegations_delegation_changelist"), data
+    )
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+    assert Invitation.objects.count() == 0
+
+
+def test_admin_invitation_list_shows_the_effective_status(admin_client, delegation):
+    invitation, _ = _invite(delegation)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(days=1)
+    )
+    response = admin_client.get(reverse("admin:delegations_invitation_changelist"))
+    assert response.status_code == 200
+    assert "Expired" in response.content.decode()
+
+
+def test_admin_revoke_and_resend_actions(admin_client, delegation):
+    invitation, _ = _invite(delegation)
+    url = reverse("admin:delegations_invitation_changelist")
+    admin_client.post(url, {"action": "revoke", "_selected_action": [invitation.pk]})
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.REVOKED
+    admin_client.post(url, {"action": "resend", "_selected_action": [invitation.pk]})
+    assert list(
+        Invitation.objects.filter(status=InvitationStatus.PENDING).values_list(
+            "email", flat=True
+        )
+    ) == ["dao@example.org"]
