@@ -27,20 +27,36 @@ def can_edit_participant(user: AbstractBaseUser, participant: Participant) -> bo
     )
 
 
-def can_view_passport(user: AbstractBaseUser, participant: Participant) -> bool:
+def _staff_with(user, perm: str, staff_verified: bool) -> bool:
+    # Staff privileges count only in a session that passed two-factor.
+    return (
+        staff_verified
+        and user.is_authenticated
+        and user.is_staff
+        and user.has_perm(perm)
+    )
+
+
+def can_view_passport(
+    user: AbstractBaseUser, participant: Participant, *, staff_verified: bool = False
+) -> bool:
     """The delegate, their focal point, and accreditation officers."""
-    return can_edit_participant(user, participant) or (
-        user.is_authenticated and user.is_staff and user.has_perm(VIEW_PASSPORT)
+    return can_edit_participant(user, participant) or _staff_with(
+        user, VIEW_PASSPORT, staff_verified
     )
 
 
-def can_view_photo(user: AbstractBaseUser, participant: Participant) -> bool:
-    return can_edit_participant(user, participant) or (
-        user.is_authenticated and user.is_staff and user.has_perm(VIEW_PARTICIPANT)
+def can_view_photo(
+    user: AbstractBaseUser, participant: Participant, *, staff_verified: bool = False
+) -> bool:
+    return can_edit_participant(user, participant) or _staff_with(
+        user, VIEW_PARTICIPANT, staff_verified
     )
 
 
-def can_view_note_verbale(user: AbstractBaseUser, delegation: Delegation) -> bool:
-    return is_focal_point(user, delegation) or (
-        user.is_authenticated and user.is_staff and user.has_perm(VIEW_DELEGATION)
+def can_view_note_verbale(
+    user: AbstractBaseUser, delegation: Delegation, *, staff_verified: bool = False
+) -> bool:
+    return is_focal_point(user, delegation) or _staff_with(
+        user, VIEW_DELEGATION, staff_verified
     )

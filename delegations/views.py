@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hanoi_event.middleware import staff_session_passed_two_factor
 from hanoi_event.selectors import current_event
 
 from . import permissions, selectors, services
@@ -26,6 +27,10 @@ from .forms import (
     ParticipantForm,
 )
 from .models import Delegation, OrganisationRequest, Participant
+
+
+def _staff_verified(request) -> bool:
+    return request.user.is_staff and staff_session_passed_two_factor(request)
 
 
 def _base_url(request) -> str:
@@ -230,7 +235,9 @@ def delegation_note_verbale(request, pk: int):
     delegation = get_object_or_404(
         Delegation.objects.select_related("organisation"), pk=pk
     )
-    if not permissions.can_view_note_verbale(request.user, delegation):
+    if not permissions.can_view_note_verbale(
+        request.user, delegation, staff_verified=_staff_verified(request)
+    ):
         raise Http404
     if not delegation.note_verbale:
         raise Http404

@@ -225,7 +225,10 @@ def test_admin_invite_action_shows_one_email_per_delegation(admin_client, delega
     other = DelegationFactory(event=delegation.event)
     response = admin_client.post(
         reverse("admin:delegations_delegation_changelist"),
-        {"action": "invite_focal_points", "_selected_action": [delegation.pk, other.pk]},
+        {
+            "action": "invite_focal_points",
+            "_selected_action": [delegation.pk, other.pk],
+        },
     )
     assert response.status_code == 200
     body = response.content.decode()

@@ -104,9 +104,10 @@ def test_activating_totp_counts_as_the_second_factor_for_the_session(client):
         reverse("mfa_activate_totp"), {"code": _current_code(secret)}
     )
     assert response.status_code == 302
-    assert Authenticator.objects.filter(
-        user=staff, type=Authenticator.Type.TOTP
-    ).count() == 1
+    assert (
+        Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).count()
+        == 1
+    )
     assert client.get("/admin/").status_code == 200
 
 
@@ -147,7 +148,9 @@ def test_signup_sends_the_confirmation_through_the_outbox(
     assert EmailAddress.objects.get(user=user).verified is False
     row = OutboundEmail.objects.get(kind=EmailKind.ACCOUNT)
     assert row.to_email.lower() == "new.person@example.org"
-    assert row.idempotency_key.startswith("account:account/email/email_confirmation_signup:")
+    assert row.idempotency_key.startswith(
+        "account:account/email/email_confirmation_signup:"
+    )
     assert len(mail.outbox) == 1
     assert "/accounts/confirm-email/" in mail.outbox[0].body
 
