@@ -1,0 +1,318 @@
+"""The focal point's delegation page: members, nomination with quotas,
+links to members, note verbale, submission, status from members."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from delegations import services
+from delegations.enums import DelegationRole, DelegationStatus, ParticipantStatus
+from delegations.models import DelegationRoleQuota, Participant
+from hanoi_event.enums import EmailKind
+from hanoi_event.models import OutboundEmail
+from tests.factories import (
+    DelegationFactory,
+    EventFactory,
+    ParticipantFactory,
+    StateFactory,
+    VerifiedUserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def focal_point():
+    return VerifiedUserFactory(email="dao@example.org")
+
+
+@pytest.fixture
+def delegation(focal_point):
+    event = EventFactory(is_current=True)
+    return DelegationFactory(
+        event=event, focal_point=focal_point, status=DelegationStatus.REGISTERING
+    )
+
+
+@pytest.fixture
+def fp_client(client, focal_point):
+    client.force_login(focal_point)
+    return client
+
+
+def nominate(client, delegation, **overrides):
+    data = {
+        "given_names": "Mai",
+        "family_name": "Tran",
+        "email": "mai.tran@example.org",
+        "role": DelegationRole.DELEGATE,
+        "then": "fill",
+        **overrides,
+    }
+    return client.post(
+        reverse("portal:delegation_nominate", args=[delegation.pk]), data
+    )
+
+
+def complete(participant, nationality):
+    photo = io.BytesIO()
+    Image.new("RGB", (400, 500), (230, 230, 230)).save(photo, format="JPEG")
+    return services.participant_update(
+        participant=participant,
+        data={
+            "gender": "female",
+            "function_title": "Counsellor",
+            "nationality": nationality,
+            "date_of_birth": dt.date(1980, 1, 2),
+            "passport_number": "C1234567",
+            "passport_expiry": dt.date(2030, 1, 1),
+            "phone": "+84 24 1234 5678",
+        },
+        photo=ContentFile(photo.getvalue(), name="p.jpg"),
+    )
+
+
+def test_page_lists_members_with_their_status(fp_client, delegation):
+    ParticipantFactory(
+        delegation=delegation,
+        given_names="An",
+        family_name="Nguyen",
+        status=ParticipantStatus.NOMINATED,
+    )
+    response = fp_client.get(reverse("portal:delegation", args=[delegation.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "An NGUYEN" in body
+    assert "Nominated" in body
+
+
+def test_members_list_queries_do_not_grow(
+    fp_client, delegation, django_assert_max_num_queries
+):
+    url = reverse("portal:delegation", args=[delegation.pk])
+    ParticipantFactory.create_batch(2, delegation=delegation)
+    with django_assert_max_num_queries(12):
+        fp_client.get(url)
+    ParticipantFactory.create_batch(20, delegation=delegation)
+    with django_assert_max_num_queries(12):
+        fp_client.get(url)
+
+
+def test_nominate_and_fill_creates_a_nominated_member(fp_client, delegation):
+    response = nominate(fp_client, delegation)
+    member = Participant.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:participant_edit", args=[member.pk])
+    assert (member.email, member.status, member.delegation) == (
+        "mai.tran@example.org",
+        ParticipantStatus.NOMINATED,
+        delegation,
+    )
+
+
+def test_nominate_posted_twice_creates_one_member(fp_client, delegation):
+    nominate(fp_client, delegation)
+    nominate(fp_client, delegation, email="MAI.TRAN@example.org")
+    assert Participant.objects.count() == 1
+
+
+def test_nominate_and_send_link_queues_the_member_email(
+    fp_client, delegation, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = nominate(fp_client, delegation, then="send_link")
+    assert response["Location"] == reverse("portal:delegation", args=[delegation.pk])
+    row = OutboundEmail.objects.get(kind=EmailKind.MEMBER_INVITATION)
+    assert row.to_email == "mai.tran@example.org"
+    assert "/accounts/signup/?email=mai.tran%40example.org" in row.text_body
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("email", "not-an-email", "Enter a valid email address."),
+        ("given_names", "", "This field is required."),
+        ("family_name", "", "This field is required."),
+        ("role", "emperor", "Select a valid choice."),
+    ],
+)
+def test_nomination_bad_input_shows_the_error_and_saves_nothing(
+    fp_client, delegation, field, value, error
+):
+    response = nominate(fp_client, delegation, **{field: value})
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert Participant.objects.count() == 0
+
+
+def test_role_quota_is_enforced_with_a_clear_message(fp_client, delegation):
+    DelegationRoleQuota.objects.create(
+        event=delegation.event, role=DelegationRole.ADVISER, max_count=1
+    )
+    nominate(fp_client, delegation, role=DelegationRole.ADVISER)
+    response = nominate(
+        fp_client, delegation, role=DelegationRole.ADVISER, email="second@example.org"
+    )
+    assert response.status_code == 400
+    assert (
+        "The quota for Adviser is 1 per delegation, and this delegation already "
+        "has 1." in response.content.decode()
+    )
+    assert Participant.objects.count() == 1
+
+
+def test_withdrawn_members_do_not_count_against_the_quota(delegation):
+    DelegationRoleQuota.objects.create(
+        event=delegation.event, role=DelegationRole.PRESS, max_count=1
+    )
+    first = services.participant_nominate(
+        delegation=delegation,
+        email="a@example.org",
+        given_names="A",
+        family_name="A",
+        role=DelegationRole.PRESS,
+    )
+    services.participant_withdraw(participant=first)
+    second = services.participant_nominate(
+        delegation=delegation,
+        email="b@example.org",
+        given_names="B",
+        family_name="B",
+        role=DelegationRole.PRESS,
+    )
+    assert second.role == DelegationRole.PRESS
+
+
+def test_person_of_another_delegation_cannot_be_nominated(fp_client, delegation):
+    ParticipantFactory(
+        email="taken@example.org",
+        event=delegation.event,
+        delegation=DelegationFactory(event=delegation.event),
+    )
+    response = nominate(fp_client, delegation, email="taken@example.org")
+    assert response.status_code == 400
+    assert (
+        "This person is already registered for this event." in response.content.decode()
+    )
+
+
+def test_note_verbale_upload_stores_the_pdf(fp_client, delegation):
+    pdf = SimpleUploadedFile(
+        "nv.pdf", b"%PDF-1.5\nbody\n", content_type="application/pdf"
+    )
+    response = fp_client.post(
+        reverse("portal:delegation_note_verbale_upload", args=[delegation.pk]),
+        {"document": pdf},
+    )
+    assert response.status_code == 302
+    delegation.refresh_from_db()
+    assert delegation.note_verbale.name.startswith("credentials/")
+    assert delegation.note_verbale.read() == b"%PDF-1.5\nbody\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        ("nv.pdf", b"GIF89a....", "This file is not a PDF."),
+        ("nv.docx", b"PK\x03\x04", "This file is not a PDF."),
+    ],
+)
+def test_note_verbale_wrong_type_is_refused(
+    fp_client, delegation, name, content, error
+):
+    response = fp_client.post(
+        reverse("portal:delegation_note_verbale_upload", args=[delegation.pk]),
+        {"document": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    delegation.refresh_from_db()
+    assert not delegation.note_verbale
+
+
+def test_note_verbale_missing_file_is_a_field_error(fp_client, delegation):
+    response = fp_client.post(
+        reverse("portal:delegation_note_verbale_upload", args=[delegation.pk]), {}
+    )
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+
+
+def test_submit_refuses_an_incomplete_delegation_and_says_why(fp_client, delegation):
+    ParticipantFactory(
+        delegation=delegation,
+        status=ParticipantStatus.NOMINATED,
+        given_names="An",
+        family_name="Nguyen",
+    )
+    response = fp_client.post(
+        reverse("portal:delegation_submit", args=[delegation.pk]), follow=True
+    )
+    body = response.content.decode()
+    assert "Upload the note verbale or letter of credentials." in body
+    assert "An NGUYEN: still missing" in body
+    delegation.refresh_from_db()
+    assert delegation.status == DelegationStatus.REGISTERING
+    assert delegation.submitted_at is None
+
+
+def test_submit_complete_delegation_submits_members_and_delegation(
+    fp_client, delegation
+):
+    nationality = StateFactory()
+    member = ParticipantFactory(
+        delegation=delegation, status=ParticipantStatus.NOMINATED
+    )
+    complete(member, nationality)
+    services.delegation_upload_note_verbale(
+        delegation=delegation, document=ContentFile(b"%PDF-1.4\n", name="a.pdf")
+    )
+    fp_client.post(reverse("portal:delegation_submit", args=[delegation.pk]))
+    delegation.refresh_from_db()
+    member.refresh_from_db()
+    assert member.status == ParticipantStatus.SUBMITTED
+    assert delegation.status == DelegationStatus.SUBMITTED
+    assert delegation.submitted_at is not None
+
+
+def test_delegation_status_follows_members(delegation):
+    a = ParticipantFactory(delegation=delegation, status=ParticipantStatus.APPROVED)
+    b = ParticipantFactory(delegation=delegation, status=ParticipantStatus.SUBMITTED)
+    services.delegation_recompute_status(delegation=delegation)
+    assert delegation.status == DelegationStatus.REGISTERING
+    Participant.objects.filter(pk=b.pk).update(status=ParticipantStatus.APPROVED)
+    services.delegation_recompute_status(delegation=delegation)
+    assert delegation.status == DelegationStatus.ACCREDITED
+    services.participant_nominate(
+        delegation=delegation,
+        email="late@example.org",
+        given_names="Late",
+        family_name="Comer",
+        role=DelegationRole.DELEGATE,
+    )
+    delegation.refresh_from_db()
+    assert delegation.status == DelegationStatus.REGISTERING
+    assert a.pk != b.pk
+
+
+def test_send_link_button_queues_a_member_invitation(
+    fp_client, delegation, django_capture_on_commit_callbacks
+):
+    member = ParticipantFactory(delegation=delegation, email="m@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        fp_client.post(reverse("portal:participant_send_link", args=[member.pk]))
+    assert list(OutboundEmail.objects.values_list("kind", "to_email")) == [
+        (EmailKind.MEMBER_INVITATION, "m@example.org")
+    ]
