@@ -1,0 +1,287 @@
+"""The delegate's own registration: every field, photo rules, progress,
+submission, review on change after approval, withdrawal."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from delegations.enums import DelegationStatus, ParticipantStatus, ProtocolRank
+from delegations.models import Participant
+from hanoi_event.enums import EmailKind
+from hanoi_event.models import OutboundEmail
+from tests.factories import (
+    DelegationFactory,
+    EventFactory,
+    ParticipantFactory,
+    StateFactory,
+    VerifiedUserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def jpeg(size=(400, 500)):
+    out = io.BytesIO()
+    Image.new("RGB", size, (235, 235, 235)).save(out, format="JPEG")
+    return SimpleUploadedFile("me.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def delegate():
+    return VerifiedUserFactory(email="mai@example.org")
+
+
+@pytest.fixture
+def member(delegate):
+    event = EventFactory(is_current=True)
+    delegation = DelegationFactory(
+        event=event,
+        focal_point=VerifiedUserFactory(),
+        status=DelegationStatus.REGISTERING,
+    )
+    return ParticipantFactory(
+        delegation=delegation,
+        email="mai@example.org",
+        given_names="Mai",
+        family_name="Tran",
+        status=ParticipantStatus.NOMINATED,
+    )
+
+
+@pytest.fixture
+def d_client(client, delegate):
+    client.force_login(delegate)
+    return client
+
+
+def full_data(nationality, **overrides):
+    data = {
+        "honorific": "ms",
+        "given_names": "Thi Mai",
+        "family_name": "Tran",
+        "gender": "female",
+        "function_title": "Counsellor",
+        "nationality": nationality.pk,
+        "date_of_birth": "1985-03-04",
+        "passport_number": "B7654321",
+        "passport_expiry": "2031-05-06",
+        "phone": "+84 24 3333 4444",
+        "arrival_at": "2025-10-24T10:30",
+        "departure_at": "2025-10-27T18:00",
+        "hotel": "Hanoi Hotel",
+        "needs_visa_letter": "on",
+        "dietary_needs": "Vegetarian",
+        "accessibility_needs": "",
+        "preferred_language": "vi",
+        "consent_list_of_participants": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def edit(client, member, data, photo=None):
+    if photo is not None:
+        data = {**data, "photo": photo}
+    return client.post(reverse("portal:participant_edit", args=[member.pk]), data)
+
+
+def test_first_visit_links_the_nominated_record_to_the_account(d_client, member):
+    response = d_client.get(reverse("portal:registration"))
+    assert response["Location"] == reverse("portal:participant", args=[member.pk])
+    member.refresh_from_db()
+    assert member.user.email == "mai@example.org"
+
+
+def test_progress_lists_what_is_missing(d_client, member):
+    d_client.get(reverse("portal:registration"))
+    response = d_client.get(reverse("portal:participant", args=[member.pk]))
+    body = response.content.decode()
+    for label in [
+        "gender",
+        "nationality",
+        "passport number",
+        "passport expiry",
+        "photo",
+    ]:
+        assert f"<li>{label}</li>" in body
+
+
+def test_every_field_is_saved(d_client, member):
+    d_client.get(reverse("portal:registration"))
+    nationality = StateFactory(name="Viet Nam", iso2="VN", iso3="VNM")
+    response = edit(d_client, member, full_data(nationality), photo=jpeg())
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.given_names == "Thi Mai"
+    assert member.honorific == "ms"
+    assert member.nationality == nationality
+    assert member.date_of_birth == dt.date(1985, 3, 4)
+    assert member.passport_number == "B7654321"
+    assert member.passport_expiry == dt.date(2031, 5, 6)
+    assert member.arrival_at == dt.datetime(2025, 10, 24, 3, 30, tzinfo=dt.UTC)
+    assert member.needs_visa_letter is True
+    assert member.preferred_language == "vi"
+    assert member.consent_list_of_participants is True
+    assert member.photo.name.startswith("photos/")
+    assert member.status == ParticipantStatus.NOMINATED
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"given_names": ""}, "This field is required."),
+        ({"date_of_birth": "yesterday"}, "Enter a valid date."),
+        (
+            {"passport_expiry": "2025-10-01"},
+            "The passport expires before the event ends.",
+        ),
+        (
+            {"arrival_at": "2025-10-28T10:00", "departure_at": "2025-10-27T10:00"},
+            "Departure cannot be before arrival.",
+        ),
+        ({"gender": "robot"}, "Select a valid choice."),
+        ({"preferred_language": "xx"}, "Select a valid choice."),
+    ],
+)
+def test_bad_input_shows_a_field_error_and_saves_nothing(
+    d_client, member, overrides, error
+):
+    d_client.get(reverse("portal:registration"))
+    before = Participant.objects.values().get(pk=member.pk)
+    response = edit(d_client, member, full_data(StateFactory(), **overrides))
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    after = Participant.objects.values().get(pk=member.pk)
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("photo", "error"),
+    [
+        (
+            SimpleUploadedFile("fake.jpg", b"not an image", "image/jpeg"),
+            "This file is not a JPEG or PNG image.",
+        ),
+        (
+            SimpleUploadedFile("doc.jpg", b"%PDF-1.4\n", "image/jpeg"),
+            "This file is not a JPEG or PNG image.",
+        ),
+    ],
+)
+def test_bad_photo_is_refused_and_nothing_saved(d_client, member, photo, error):
+    d_client.get(reverse("portal:registration"))
+    response = edit(d_client, member, full_data(StateFactory()), photo=photo)
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    member.refresh_from_db()
+    assert member.given_names == "Mai"
+    assert not member.photo
+
+
+def test_oversized_photo_is_refused(d_client, member, settings):
+    import delegations.uploads as uploads
+
+    d_client.get(reverse("portal:registration"))
+    big = jpeg()
+    big = SimpleUploadedFile(
+        "big.jpg", big.read() + b"\0" * uploads.PHOTO_MAX_BYTES, "image/jpeg"
+    )
+    response = edit(d_client, member, full_data(StateFactory()), photo=big)
+    assert response.status_code == 400
+    assert "the limit is 5.0\xa0MB" in response.content.decode()
+
+
+def test_submit_complete_record_sends_registration_received(
+    d_client, member, django_capture_on_commit_callbacks
+):
+    d_client.get(reverse("portal:registration"))
+    edit(d_client, member, full_data(StateFactory()), photo=jpeg())
+    with django_capture_on_commit_callbacks(execute=True):
+        d_client.post(reverse("portal:participant_submit", args=[member.pk]))
+        d_client.post(reverse("portal:participant_submit", args=[member.pk]))
+    member.refresh_from_db()
+    assert member.status == ParticipantStatus.SUBMITTED
+    assert (
+        OutboundEmail.objects.filter(
+            kind=EmailKind.REGISTRATION_RECEIVED, to_email="mai@example.org"
+        ).count()
+        == 1
+    )
+
+
+def test_submit_without_photo_is_refused(d_client, member):
+    d_client.get(reverse("portal:registration"))
+    edit(d_client, member, full_data(StateFactory()))
+    response = d_client.post(
+        reverse("portal:participant_submit", args=[member.pk]), follow=True
+    )
+    assert "Still missing: photo." in response.content.decode()
+    member.refresh_from_db()
+    assert member.status == ParticipantStatus.NOMINATED
+
+
+def test_photo_exempt_rank_can_submit_without_photo(d_client, member):
+    Participant.objects.filter(pk=member.pk).update(
+        protocol_rank=ProtocolRank.HEAD_OF_STATE
+    )
+    d_client.get(reverse("portal:registration"))
+    edit(d_client, member, full_data(StateFactory()))
+    d_client.post(reverse("portal:participant_submit", args=[member.pk]))
+    member.refresh_from_db()
+    assert member.status == ParticipantStatus.SUBMITTED
+
+
+def test_change_of_passport_after_approval_sends_back_for_review(d_client, member):
+    d_client.get(reverse("portal:registration"))
+    nationality = StateFactory()
+    edit(d_client, member, full_data(nationality), photo=jpeg())
+    Participant.objects.filter(pk=member.pk).update(status=ParticipantStatus.APPROVED)
+    edit(d_client, member, full_data(nationality, hotel="Another Hotel"))
+    member.refresh_from_db()
+    assert member.status == ParticipantStatus.APPROVED
+    edit(d_client, member, full_data(nationality, passport_number="N0000001"))
+    member.refresh_from_db()
+    assert member.status == ParticipantStatus.SUBMITTED
+
+
+def test_new_photo_after_approval_sends_back_for_review(d_client, member):
+    d_client.get(reverse("portal:registration"))
+    nationality = StateFactory()
+    edit(d_client, member, full_data(nationality), photo=jpeg())
+    Participant.objects.filter(pk=member.pk).update(status=ParticipantStatus.APPROVED)
+    edit(d_client, member, full_data(nationality), photo=jpeg((500, 600)))
+    member.refresh_from_db()
+    assert member.status == ParticipantStatus.SUBMITTED
+
+
+def test_withdraw_after_confirmation(d_client, member):
+    d_client.get(reverse("portal:registration"))
+    url = reverse("portal:participant_withdraw", args=[member.pk])
+    assert d_client.get(url).status_code == 200
+    member.refresh_from_db()
+    assert member.status == ParticipantStatus.NOMINATED
+    d_client.post(url)
+    member.refresh_from_db()
+    assert member.status == ParticipantStatus.WITHDRAWN
+    response = d_client.get(reverse("portal:participant_edit", args=[member.pk]))
+    assert response.status_code == 302
+
+
+def test_delegate_does_not_get_rank_fields_but_focal_point_does(
+    client, d_client, member
+):
+    d_client.get(reverse("portal:registration"))
+    own = d_client.get(reverse("portal:participant_edit", args=[member.pk]))
+    assert 'name="protocol_rank"' not in own.content.decode()
+    client.force_login(member.delegation.focal_point)
+    fp = client.get(reverse("portal:participant_edit", args=[member.pk]))
+    assert 'name="protocol_rank"' in fp.content.decode()
