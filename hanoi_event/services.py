@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.template import Context, Template
 from django.utils import timezone, translation
@@ -345,44 +346,103 @@ def _build_message(row: OutboundEmail) -> EmailMultiAlternatives:
 
 
 def email_deliver(*, email_id: int) -> DeliveryOutcome:
-    """Send one outbox row if it still waits; idempotent.
+    """Send one outbox row if it still waits; see ``email_deliver_many``."""
+    outcomes = email_deliver_many(email_ids=[email_id])
+    return outcomes.get(email_id, DeliveryOutcome("skipped"))
 
-    1. Claim: lock the row (skip it if another worker holds the lock), and
-       unless it is ``queued`` (or ``sending`` past the lease) do nothing;
-       else mark it ``sending`` now, attempts + 1, and commit.
-    2. Send over this process's SMTP connection.
-    3. Mark ``sent`` (or back to ``queued`` with a retry time after a
-       temporary error, or ``failed`` after a permanent one or too many
-       attempts). The update is fenced on the claim's timestamp, so a worker
-       whose lease was taken over does not overwrite the new owner's state.
-    """
-    now = timezone.now()
+
+def _claim(email_ids: Sequence[int], now: dt.datetime) -> list[OutboundEmail]:
+    """Lock the rows still waiting (skipping rows another worker holds), mark
+    them ``sending`` at ``now`` (the lease and the fencing token), commit."""
     lease_before = now - dt.timedelta(seconds=settings.EMAIL_SENDING_LEASE_SECONDS)
     with transaction.atomic():
         rows = list(
-            OutboundEmail.objects.select_for_update(skip_locked=True).filter(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(
                 models.Q(status=EmailStatus.QUEUED)
                 | models.Q(
                     status=EmailStatus.SENDING, sending_started_at__lt=lease_before
                 ),
-                pk=email_id,
-            )[:1]
+                pk__in=list(email_ids),
+            )
+            .order_by("pk")
         )
-        if not rows:
-            return DeliveryOutcome("skipped")
-        row = rows[0]
+        if rows:
+            OutboundEmail.objects.filter(pk__in=[r.pk for r in rows]).update(
+                status=EmailStatus.SENDING,
+                sending_started_at=now,
+                attempts=F("attempts") + 1,
+            )
+    for row in rows:
         row.attempts += 1
-        OutboundEmail.objects.filter(pk=row.pk).update(
-            status=EmailStatus.SENDING,
-            sending_started_at=now,
-            attempts=F("attempts") + 1,
+    return rows
+
+
+def _mark_sent(pk: int, token: dt.datetime) -> None:
+    # The hot path of delivery: one short statement in autocommit, committed
+    # right after the server accepted the message (keeps the window for a
+    # duplicate as small as it can be). Fenced on the claim's timestamp.
+    table = OutboundEmail._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET "status" = %s, "sent_at" = %s, "last_error" = %s '
+            'WHERE "id" = %s AND "status" = %s AND "sending_started_at" = %s',
+            [
+                EmailStatus.SENT,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                "",
+                pk,
+                EmailStatus.SENDING,
+                connection.ops.adapt_datetimefield_value(token),
+            ],
         )
-    mine = OutboundEmail.objects.filter(
-        pk=row.pk, status=EmailStatus.SENDING, sending_started_at=now
-    )
+
+
+def email_deliver_many(*, email_ids: Sequence[int]) -> dict[int, DeliveryOutcome]:
+    """Send the outbox rows ``email_ids`` that still wait; idempotent.
+
+    1. Claim: lock the rows (``select_for_update(skip_locked=True)``: rows
+       another worker holds are skipped), keep those ``queued`` (or
+       ``sending`` past the lease), mark them ``sending`` now, attempts + 1,
+       and commit - before talking to the SMTP server.
+    2. Send each over this process's SMTP connection and commit ``sent``
+       right after the server accepted it.
+    3. After a temporary error the row goes back to ``queued`` with a retry
+       time (the caller schedules the retry); after a permanent one, or too
+       many attempts, it is ``failed`` with the reason.
+
+    Every update after the claim is fenced on the claim's timestamp, so a
+    worker whose lease was taken over cannot overwrite the new owner's
+    state. If sending takes longer than half the lease, the rest of the batch
+    is released (back to ``queued``, retry in 0 s) rather than risk the
+    sweeper handing the same rows to another worker.
+    """
+    now = timezone.now()
+    rows = _claim(email_ids, now)
+    outcomes: dict[int, DeliveryOutcome] = {
+        pk: DeliveryOutcome("skipped") for pk in email_ids
+    }
+    half_lease = float(settings.EMAIL_SENDING_LEASE_SECONDS) / 2
+    started = time.monotonic()
+    for index, row in enumerate(rows):
+        if time.monotonic() - started > half_lease:
+            rest = [r.pk for r in rows[index:]]
+            OutboundEmail.objects.filter(
+                pk__in=rest, status=EmailStatus.SENDING, sending_started_at=now
+            ).update(status=EmailStatus.QUEUED, attempts=F("attempts") - 1)
+            outcomes.update({pk: DeliveryOutcome("retry", 0) for pk in rest})
+            break
+        outcomes[row.pk] = _send_claimed(row, now)
+    return outcomes
+
+
+def _send_claimed(row: OutboundEmail, token: dt.datetime) -> DeliveryOutcome:
     try:
         mailer.send(_build_message(row))
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+        mine = OutboundEmail.objects.filter(
+            pk=row.pk, status=EmailStatus.SENDING, sending_started_at=token
+        )
         error = mailer.classify(exc)
         if error.temporary and row.attempts < int(settings.EMAIL_MAX_ATTEMPTS):
             retry_in = _backoff(row.attempts)
@@ -397,7 +457,7 @@ def email_deliver(*, email_id: int) -> DeliveryOutcome:
             reason = f"Gave up after {row.attempts} attempts. {reason}"
         mine.update(status=EmailStatus.FAILED, last_error=reason[:2000])
         return DeliveryOutcome("failed")
-    mine.update(status=EmailStatus.SENT, sent_at=timezone.now(), last_error="")
+    _mark_sent(row.pk, token)
     return DeliveryOutcome("sent")
 
 

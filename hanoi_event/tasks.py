@@ -15,8 +15,8 @@ def email_deliver_batch(email_ids: list[int]) -> dict[str, int]:
     countdown); in eager mode (no broker) the row stays queued for the
     sweeper or "send again" instead of retrying inline."""
     counts = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
-    for pk in email_ids:
-        outcome = services.email_deliver(email_id=pk)
+    outcomes = services.email_deliver_many(email_ids=email_ids)
+    for pk, outcome in outcomes.items():
         counts[outcome.result] += 1
         if outcome.retry_in is not None and not email_deliver_batch.request.is_eager:
             services.email_enqueue(email_ids=[pk], countdown=outcome.retry_in)
