@@ -6,6 +6,12 @@ import pytest
 pytest_plugins = ["tests.servers", "tests.browser"]
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 takes about a second a password here; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def event(db):
     from tests.factories import EventFactory
