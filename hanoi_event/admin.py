@@ -51,3 +51,7 @@ class EventAdmin(ModelAdmin):
         (_("Contact"), {"fields": ["contact_email"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+
+# The email outbox, templates and bulk sends.
+from . import admin_email  # noqa: E402, F401

@@ -236,7 +236,7 @@ def email_queue(
         return existing
     if kind in PRE_RENDERED_KINDS or kind not in EmailKind.values:
         raise ValidationError(
-            {"kind": f"{kind!r} has no template; use email_queue_rendered."}
+            {"kind": f"{str(kind)!r} has no template; use email_queue_rendered."}
         )
     event = event or current_event()
     template = email_template_for(kind, language or "en")

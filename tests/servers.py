@@ -123,6 +123,12 @@ class SinkHandler:
     def __init__(self, sink: SmtpSink):
         self.sink = sink
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self.sink.lock:
+            self.sink.sessions += 1
+        session.host_name = hostname
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         sink = self.sink
         if sink.hold_rcpt:
@@ -168,6 +174,7 @@ class SmtpSink:
         self.data_reply = ""  # answer every DATA with this
         self.hold_rcpt = False
         self.held = 0
+        self.sessions = 0  # SMTP sessions opened (EHLO received)
         self.controller = None
 
     def start(self) -> None:

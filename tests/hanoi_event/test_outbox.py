@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.db import transaction
 
 from hanoi_event.enums import EmailKind, EmailStatus
 from hanoi_event.models import EmailTemplate, OutboundEmail
@@ -97,3 +98,140 @@ def test_email_queue_rendered_with_invalid_address_is_failed_and_not_sent():
     assert row.status == EmailStatus.FAILED
     assert row.last_error == "Invalid recipient address: 'not an address'"
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_send_queues_one_row_per_distinct_address_and_delivers(settings):
+    from hanoi_event.enums import BulkSendStatus
+    from hanoi_event.selectors import bulk_send_progress
+    from hanoi_event.services import bulk_send_start
+    from tests.factories import UserFactory
+
+    settings.EMAIL_BULK_CHUNK_SIZE = 2
+    settings.EMAIL_BATCH_SIZE = 2
+    organizer = UserFactory()
+    delegation = DelegationFactory()
+    recipients = [
+        ("a@example.org", "en", delegation),
+        ("B@example.org", "fr", None),
+        ("b@example.org", "fr", None),  # the same address again
+        ("broken", "en", None),
+        ("c@example.org", "en", None),
+    ]
+
+    bulk = bulk_send_start(
+        created_by=organizer,
+        subject="Shuttle  times\nchanged",
+        text_body="The shuttle leaves at 08:00.",
+        recipients=recipients,
+    )
+
+    bulk.refresh_from_db()
+    assert bulk.status == BulkSendStatus.QUEUED
+    assert bulk_send_progress(bulk) == {
+        "status": "queued",
+        "total": 4,
+        "sent": 3,
+        "failed": 1,
+        "waiting": 0,
+    }
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "B@example.org",
+        "a@example.org",
+        "c@example.org",
+    ]
+    assert {m.subject for m in mail.outbox} == {"Shuttle times changed"}
+    row = OutboundEmail.objects.get(to_email="a@example.org")
+    assert (row.kind, row.about, row.bulk_send) == (EmailKind.BULK, delegation, bulk)
+    failed = OutboundEmail.objects.get(to_email="broken")
+    assert failed.last_error == "Invalid recipient address: 'broken'"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_send_queue_run_again_adds_nothing():
+    from hanoi_event.models import BulkSend
+    from hanoi_event.services import bulk_send_queue, bulk_send_start
+
+    bulk = bulk_send_start(
+        created_by=None,
+        subject="Hi",
+        text_body="Text",
+        recipients=[("a@example.org", "en", None), ("b@example.org", "en", None)],
+    )
+    BulkSend.objects.filter(pk=bulk.pk).update(status="queuing")  # as if cut off
+
+    assert bulk_send_queue(bulk_send_id=bulk.pk) == 0
+    assert OutboundEmail.objects.count() == 2
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_queued_in_one_transaction_are_enqueued_in_batches(settings):
+    settings.EMAIL_BATCH_SIZE = 4
+    batches = []
+
+    from celery.signals import task_prerun
+
+    def count(sender=None, args=None, **kwargs):
+        if sender.name == "hanoi_event.tasks.email_deliver_batch":
+            batches.append(len(args[0]))
+
+    task_prerun.connect(count, weak=False)
+    with transaction.atomic():
+        for i in range(10):
+            email_queue_rendered(
+                to=f"p{i}@example.org",
+                kind=EmailKind.BULK,
+                subject="s",
+                text_body="t",
+                idempotency_key=f"batch:{i}",
+            )
+    task_prerun.disconnect(count)
+    assert batches == [4, 4, 2]
+    assert len(mail.outbox) == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_queue_rejects_a_kind_without_template():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        email_queue(
+            to="a@example.org", kind=EmailKind.BULK, context={}, idempotency_key="x"
+        )
+    assert error.value.message_dict == {
+        "kind": ["'bulk' has no template; use email_queue_rendered."]
+    }
+    assert not OutboundEmail.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rolled_back_transaction_sends_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        email_queue_rendered(
+            to="a@example.org",
+            kind=EmailKind.BULK,
+            subject="s",
+            text_body="t",
+            idempotency_key="rb",
+        )
+        raise RuntimeError("boom")
+    assert not OutboundEmail.objects.exists()
+    assert mail.outbox == []
+
+
+def test_shipped_templates_exist_for_every_templated_kind_and_render_samples():
+    from hanoi_event.email_templates import (
+        TEMPLATED_KINDS,
+        sample_context,
+        shipped_template,
+    )
+    from hanoi_event.services import email_render
+
+    for kind in TEMPLATED_KINDS:
+        texts = shipped_template(kind)
+        subject, text, _html = email_render(
+            EmailTemplate(kind=kind, language="en", **texts), sample_context(kind)
+        )
+        assert "{{" not in subject + text, kind
+        assert subject and text.strip(), kind

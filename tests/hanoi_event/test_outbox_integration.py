@@ -193,3 +193,38 @@ def test_redis_restarted_mid_run_sweeper_recovers_what_the_broker_lost(
     time.sleep(1)
 
     _assert_each_arrived_once(smtp_sink, 500)
+
+
+def test_same_reminder_run_twice_through_the_worker_sends_nothing_the_second_time(
+    celery_worker, smtp_sink
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from delegations.enums import DelegationStatus
+    from hanoi_event.tasks import reminders_deadline_task
+    from tests.factories import DelegationFactory, UserFactory
+
+    event = EventFactory(
+        is_current=True, registration_deadline=timezone.now() + dt.timedelta(days=6)
+    )
+    for i in range(3):
+        DelegationFactory(
+            event=event,
+            status=DelegationStatus.INVITED,
+            focal_point=UserFactory(email=f"fp{i}@example.org"),
+        )
+
+    reminders_deadline_task.delay()
+    wait_for(lambda: _count(EmailStatus.SENT) == 3, 30, message="3 reminders sent")
+    reminders_deadline_task.delay()
+    reminders_deadline_task.delay()
+    time.sleep(2)  # both runs done (they take milliseconds)
+
+    assert OutboundEmail.objects.count() == 3
+    assert sorted(m["to"] for m in smtp_sink.messages) == [
+        "fp0@example.org",
+        "fp1@example.org",
+        "fp2@example.org",
+    ]

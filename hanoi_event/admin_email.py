@@ -1,0 +1,299 @@
+"""Admin for the email outbox, its templates and bulk sends (imported by
+hanoi_event/admin.py).
+
+To offer a bulk send from another admin (for example "Email focal points" on
+delegations), add an action that collects recipients and calls the service;
+see ``email_bulk_action`` below and the example in its docstring.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template import Template, TemplateSyntaxError
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from unfold.admin import ModelAdmin
+from unfold.decorators import display
+
+from .email_templates import placeholders_for, sample_context
+from .enums import PRE_RENDERED_KINDS, EmailStatus
+from .models import BulkSend, EmailTemplate, OutboundEmail
+from .selectors import bulk_send_progress, email_status_counts
+from .services import bulk_send_start, email_render, email_send_again
+
+
+def email_bulk_action(request, *, subject: str, text_body: str, recipients) -> BulkSend:
+    """Start a bulk send from an admin action and tell the user where to
+    watch it. Example for another admin::
+
+        @admin.action(description=_("Email focal points"))
+        def email_focal_points(self, request, queryset):
+            form = ...  # or a fixed subject and text
+            email_bulk_action(request, subject=s, text_body=t, recipients=[
+                (d.focal_point.email, "en", d) for d in queryset if d.focal_point
+            ])
+    """
+    bulk = bulk_send_start(
+        created_by=request.user,
+        subject=subject,
+        text_body=text_body,
+        recipients=list(recipients),
+    )
+    url = reverse("admin:hanoi_event_bulksend_change", args=[bulk.pk])
+    messages.success(
+        request,
+        _("Sending to %(n)d recipients in the background: see %(url)s")
+        % {"n": bulk.total, "url": url},
+    )
+    return bulk
+
+
+# ---------------------------------------------------------------- outbox
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ModelAdmin):
+    list_display = [
+        "created_at",
+        "to_email",
+        "kind",
+        "language",
+        "subject",
+        "status_badge",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["to_email", "subject", "idempotency_key", "message_id"]
+    date_hierarchy = "created_at"
+    list_select_related = []
+    list_before_template = "admin/hanoi_event/outboundemail/status_counts.html"
+    change_form_after_template = "admin/hanoi_event/outboundemail/rendered.html"
+    actions = ["send_again"]
+    fields = [
+        "to_email",
+        "kind",
+        "language",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sending_started_at",
+        "sent_at",
+        "about_link",
+        "event",
+        "bulk_send",
+        "idempotency_key",
+        "message_id",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @display(
+        description=_("status"),
+        label={
+            EmailStatus.QUEUED: "info",
+            EmailStatus.SENDING: "warning",
+            EmailStatus.SENT: "success",
+            EmailStatus.FAILED: "danger",
+        },
+    )
+    def status_badge(self, obj):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("about"))
+    def about_link(self, obj):
+        return str(obj.about) if obj.content_type_id else "-"
+
+    def changelist_view(self, request, extra_context=None):
+        counts = email_status_counts()
+        extra_context = {
+            **(extra_context or {}),
+            "status_counts": [
+                (status.value, status.label, counts[status.value])
+                for status in EmailStatus
+            ],
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Send again (failed messages only)"))
+    def send_again(self, request, queryset):
+        if not self.has_view_permission(request) or not request.user.has_perm(
+            "hanoi_event.change_outboundemail"
+        ):
+            raise PermissionDenied
+        n = email_send_again(emails=queryset)
+        skipped = queryset.count() - n
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d message queued again.",
+                "%(n)d messages queued again.",
+                n,
+            )
+            % {"n": n}
+            + (
+                " " + _("%(skipped)d not failed, left alone.") % {"skipped": skipped}
+                if skipped
+                else ""
+            ),
+            messages.SUCCESS,
+        )
+
+
+# ---------------------------------------------------------------- templates
+
+
+class EmailTemplateForm(forms.ModelForm):
+    class Meta:
+        model = EmailTemplate
+        fields = ["kind", "language", "subject", "text_body", "html_body"]
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        if kind in PRE_RENDERED_KINDS:
+            raise ValidationError(
+                _("This kind of message is written elsewhere and has no template.")
+            )
+        return kind
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ["subject", "text_body", "html_body"]:
+            source = cleaned.get(field)
+            if not source:
+                continue
+            try:
+                Template(source)
+            except TemplateSyntaxError as exc:
+                self.add_error(
+                    field,
+                    _("Template syntax error: %(error)s") % {"error": exc},
+                )
+        kind = cleaned.get("kind")
+        if kind and not self.errors:
+            # A filter used wrongly only fails when rendering: try it.
+            try:
+                email_render(
+                    EmailTemplate(
+                        kind=kind,
+                        language=cleaned.get("language") or "en",
+                        subject=cleaned.get("subject") or "",
+                        text_body=cleaned.get("text_body") or "",
+                        html_body=cleaned.get("html_body") or "",
+                    ),
+                    sample_context(kind),
+                )
+            except Exception as exc:  # noqa: BLE001 - shown to the editor
+                raise ValidationError(
+                    _("The template fails with sample data: %(error)s") % {"error": exc}
+                ) from exc
+        return cleaned
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(ModelAdmin):
+    form = EmailTemplateForm
+    list_display = ["kind", "language", "subject", "updated_at"]
+    list_filter = ["kind", "language"]
+    search_fields = ["subject", "text_body"]
+    change_form_after_template = "admin/hanoi_event/emailtemplate/preview.html"
+
+    def _preview_context(self, obj: EmailTemplate | None, kind: str | None):
+        if not kind:
+            return {}
+        context = {
+            "placeholders": placeholders_for(kind),
+        }
+        if obj is not None:
+            try:
+                subject, text, html = email_render(obj, sample_context(kind))
+                context["preview"] = {"subject": subject, "text": text, "html": html}
+            except Exception as exc:  # noqa: BLE001 - shown to the editor
+                context["preview_error"] = str(exc)
+        return context
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            **self._preview_context(obj, obj.kind if obj else None),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        kind = request.GET.get("kind")
+        extra_context = {**(extra_context or {}), **self._preview_context(None, kind)}
+        return super().add_view(request, form_url, extra_context)
+
+
+# ---------------------------------------------------------------- bulk sends
+
+
+@admin.register(BulkSend)
+class BulkSendAdmin(ModelAdmin):
+    list_display = ["created_at", "subject", "total", "status", "created_by"]
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    list_select_related = ["created_by"]
+    fields = [
+        "subject",
+        "text_body",
+        "html_body",
+        "total",
+        "status",
+        "created_by",
+        "created_at",
+        "queued_at",
+    ]
+    readonly_fields = fields
+    change_form_before_template = "admin/hanoi_event/bulksend/progress.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="hanoi_event_bulksend_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def progress_view(self, request, pk: int):
+        """JSON: status, total, sent, failed, waiting. Staff with view
+        permission on bulk sends only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        bulk = get_object_or_404(BulkSend, pk=pk)
+        return JsonResponse(bulk_send_progress(bulk))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        bulk = self.get_object(request, object_id)
+        if bulk is None:
+            return redirect("admin:hanoi_event_bulksend_changelist")
+        extra_context = {
+            **(extra_context or {}),
+            "progress": bulk_send_progress(bulk),
+            "progress_url": reverse(
+                "admin:hanoi_event_bulksend_progress", args=[bulk.pk]
+            ),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -1,0 +1,269 @@
+"""Admin for the outbox, the email templates and bulk sends."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from hanoi_event.enums import BulkSendStatus, EmailKind, EmailStatus
+from hanoi_event.models import BulkSend, EmailTemplate, OutboundEmail
+from tests.conftest import staff_two_factor_pass
+from tests.factories import UserFactory
+
+
+def _row(i: int, status=EmailStatus.SENT, **extra) -> OutboundEmail:
+    return OutboundEmail.objects.create(
+        to_email=f"r{i}@example.org",
+        kind=EmailKind.INVITATION,
+        subject=f"Subject {i}",
+        text_body=f"Text {i}",
+        html_body=extra.pop("html_body", ""),
+        status=status,
+        idempotency_key=f"k{i}",
+        **extra,
+    )
+
+
+@pytest.fixture
+def _locmem(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+def test_outbox_changelist_shows_counts_per_status(admin_client):
+    for i in range(3):
+        _row(i)
+    _row(3, EmailStatus.FAILED)
+    _row(4, EmailStatus.QUEUED)
+
+    response = admin_client.get(reverse("admin:hanoi_event_outboundemail_changelist"))
+
+    assert response.status_code == 200
+    assert response.context["status_counts"] == [
+        ("queued", "Waiting", 1),
+        ("sending", "Sending", 0),
+        ("sent", "Sent", 3),
+        ("failed", "Failed", 1),
+    ]
+    assert 'id="outbox-status-counts"' in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [5, 25])
+def test_outbox_changelist_query_count_does_not_grow(
+    admin_client, django_assert_max_num_queries, n
+):
+    for i in range(n):
+        _row(i)
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(
+            reverse("admin:hanoi_event_outboundemail_changelist")
+        )
+    assert response.status_code == 200
+
+
+def test_outbox_filters_by_status_and_kind(admin_client):
+    _row(1, EmailStatus.FAILED)
+    _row(2, EmailStatus.SENT)
+    url = reverse("admin:hanoi_event_outboundemail_changelist")
+
+    response = admin_client.get(
+        url, {"status__exact": "failed", "kind__exact": "invitation"}
+    )
+
+    assert [o.to_email for o in response.context["cl"].result_list] == [
+        "r1@example.org"
+    ]
+
+
+def test_outbox_change_page_shows_rendered_text_and_escaped_html(admin_client):
+    row = _row(1, html_body="<p>Hello <script>alert(1)</script></p>")
+
+    response = admin_client.get(
+        reverse("admin:hanoi_event_outboundemail_change", args=[row.pk])
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Text 1" in html
+    assert (
+        'srcdoc="&lt;p&gt;Hello &lt;script&gt;alert(1)&lt;/script&gt;&lt;/p&gt;"'
+        in html
+    )
+    assert 'sandbox=""' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_again_requeues_failed_rows_only_and_delivers_them(
+    admin_client, _locmem, mailoutbox
+):
+    failed = _row(1, EmailStatus.FAILED, attempts=8, last_error="SMTP 550 no")
+    sent = _row(2, EmailStatus.SENT)
+
+    response = admin_client.post(
+        reverse("admin:hanoi_event_outboundemail_changelist"),
+        {"action": "send_again", "_selected_action": [failed.pk, sent.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.last_error) == ("sent", 1, "")
+    assert sent.status == "sent"
+    assert [m.to for m in mailoutbox] == [["r1@example.org"]]
+    assert (
+        "1 message queued again. 1 not failed, left alone." in response.content.decode()
+    )
+
+
+def test_template_with_syntax_error_is_refused_with_the_error(admin_client):
+    template = EmailTemplate.objects.get(kind=EmailKind.INVITATION, language="en")
+    url = reverse("admin:hanoi_event_emailtemplate_change", args=[template.pk])
+
+    response = admin_client.post(
+        url,
+        {
+            "kind": "invitation",
+            "language": "en",
+            "subject": "Hello {{ organisation_name|nofilter }}",
+            "text_body": "{% if x %}never closed",
+            "html_body": "",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["subject"] == ["Template syntax error: Invalid filter: 'nofilter'"]
+    assert errors["text_body"] == [
+        "Template syntax error: Unclosed tag on line 1: 'if'. "
+        "Looking for one of: elif, else, endif."
+    ]
+    template.refresh_from_db()
+    assert template.subject.startswith("{{ event_short_name }}")
+
+
+def test_template_failing_with_sample_data_is_refused(admin_client):
+    url = reverse("admin:hanoi_event_emailtemplate_add")
+    response = admin_client.post(
+        url,
+        {
+            "kind": "invitation",
+            "language": "fr",
+            "subject": "Invitation",
+            "text_body": "{{ recipient_name|date:'Y' }}{% include 'missing.txt' %}",
+            "html_body": "",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        response.context["adminform"]
+        .form.non_field_errors()[0]
+        .startswith("The template fails with sample data: missing.txt")
+    )
+    assert not EmailTemplate.objects.filter(language="fr").exists()
+
+
+def test_template_change_page_lists_placeholders_and_previews_sample_data(
+    admin_client,
+):
+    template = EmailTemplate.objects.get(
+        kind=EmailKind.ACCREDITATION_APPROVED, language="en"
+    )
+
+    response = admin_client.get(
+        reverse("admin:hanoi_event_emailtemplate_change", args=[template.pk])
+    )
+
+    assert response.status_code == 200
+    names = [p.name for p in response.context["placeholders"]]
+    assert names[:4] == [
+        "participant_name",
+        "organisation_name",
+        "badge_number",
+        "badge_category",
+    ]
+    assert "event_name" in names
+    preview = response.context["preview"]
+    assert preview["subject"] == "Hanoi Convention: your accreditation is approved"
+    assert "Badge number: HN-000123" in preview["text"]
+    assert "Access: Plenary hall, Side-event rooms" in preview["text"]
+
+
+def test_saving_a_valid_translation_creates_it(admin_client):
+    response = admin_client.post(
+        reverse("admin:hanoi_event_emailtemplate_add"),
+        {
+            "kind": "invitation",
+            "language": "fr",
+            "subject": "Invitation : {{ organisation_name }}",
+            "text_body": "Bonjour {{ recipient_name }}",
+            "html_body": "",
+        },
+    )
+    assert response.status_code == 302
+    assert EmailTemplate.objects.get(kind="invitation", language="fr").subject == (
+        "Invitation : {{ organisation_name }}"
+    )
+
+
+def _bulk(total=4, sent=1, failed=1) -> BulkSend:
+    bulk = BulkSend.objects.create(
+        subject="Note", text_body="Text", total=total, status=BulkSendStatus.QUEUED
+    )
+    for i in range(total):
+        status = (
+            EmailStatus.SENT
+            if i < sent
+            else EmailStatus.FAILED
+            if i < sent + failed
+            else EmailStatus.QUEUED
+        )
+        _row(100 + i, status, bulk_send=bulk)
+    return bulk
+
+
+def test_bulk_send_progress_json_counts_sent_failed_waiting(admin_client):
+    bulk = _bulk(total=4, sent=1, failed=1)
+
+    response = admin_client.get(
+        reverse("admin:hanoi_event_bulksend_progress", args=[bulk.pk])
+    )
+
+    assert response.json() == {
+        "status": "queued",
+        "total": 4,
+        "sent": 1,
+        "failed": 1,
+        "waiting": 2,
+    }
+
+
+def test_bulk_send_progress_json_needs_view_permission(client, db):
+    bulk = _bulk()
+    url = reverse("admin:hanoi_event_bulksend_progress", args=[bulk.pk])
+    staff = UserFactory(is_staff=True)
+    staff_two_factor_pass(client, staff)
+
+    assert client.get(url).status_code == 403
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_bulksend"))
+    assert client.get(url).json()["total"] == 4
+
+
+def test_bulk_send_progress_json_refuses_anonymous(client, db):
+    bulk = _bulk()
+    response = client.get(
+        reverse("admin:hanoi_event_bulksend_progress", args=[bulk.pk])
+    )
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_bulk_send_page_shows_progress_bar_that_polls(admin_client):
+    bulk = _bulk()
+    response = admin_client.get(
+        reverse("admin:hanoi_event_bulksend_change", args=[bulk.pk])
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'data-url="/admin/hanoi_event/bulksend/{bulk.pk}/progress/"' in html
+    assert "setTimeout(poll, 2000)" in html
