@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.db.models.signals import post_delete, post_save
 
 from .email_templates import shipped_template
 from .enums import EmailStatus
@@ -20,10 +22,29 @@ def current_event() -> Event | None:
     )
 
 
+# Templates change rarely and are read for every message queued: keep them
+# for a few seconds per process. A save or delete in this process clears the
+# cache at once; other processes see an edit within the TTL.
+_TEMPLATE_TTL_SECONDS = 10.0
+_template_cache: dict[tuple[str, str], tuple[float, EmailTemplate]] = {}
+
+
+def _template_cache_clear(**kwargs) -> None:
+    _template_cache.clear()
+
+
+post_save.connect(_template_cache_clear, sender=EmailTemplate)
+post_delete.connect(_template_cache_clear, sender=EmailTemplate)
+
+
 def email_template_for(kind: str, language: str) -> EmailTemplate:
     """The template for ``kind`` in ``language``, else its base language
     ("fr" for "fr-ca"), else English; else the shipped English files (an
     unsaved EmailTemplate) when the database has none."""
+    key = (kind, language.lower())
+    cached = _template_cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < _TEMPLATE_TTL_SECONDS:
+        return cached[1]
     wanted = [language.lower()]
     if "-" in wanted[0]:
         wanted.append(wanted[0].split("-")[0])
@@ -32,10 +53,12 @@ def email_template_for(kind: str, language: str) -> EmailTemplate:
         t.language: t
         for t in EmailTemplate.objects.filter(kind=kind, language__in=wanted)
     }
-    for lang in wanted:
-        if lang in found:
-            return found[lang]
-    return EmailTemplate(kind=kind, language="en", **shipped_template(kind))
+    template = next(
+        (found[lang] for lang in wanted if lang in found),
+        None,
+    ) or EmailTemplate(kind=kind, language="en", **shipped_template(kind))
+    _template_cache[key] = (time.monotonic(), template)
+    return template
 
 
 def email_status_counts(queryset=None) -> dict[str, int]:
