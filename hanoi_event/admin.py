@@ -53,5 +53,5 @@ class EventAdmin(ModelAdmin):
     ]
 
 
-# The email outbox, templates and bulk sends.
-from . import admin_email  # noqa: E402, F401
+# The email outbox, templates and bulk sends; celery beat's schedules.
+from . import admin_beat, admin_email  # noqa: E402, F401

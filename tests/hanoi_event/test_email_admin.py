@@ -267,3 +267,34 @@ def test_bulk_send_page_shows_progress_bar_that_polls(admin_client):
     assert response.status_code == 200
     assert f'data-url="/admin/hanoi_event/bulksend/{bulk.pk}/progress/"' in html
     assert "setTimeout(poll, 2000)" in html
+
+
+def test_beat_schedules_are_listed_in_the_admin_for_organizers_to_change(admin_client):
+    from django_celery_beat.models import PeriodicTask
+
+    response = admin_client.get(
+        reverse("admin:django_celery_beat_periodictask_changelist")
+    )
+
+    assert response.status_code == 200
+    assert sorted(PeriodicTask.objects.values_list("task", flat=True)) == [
+        "hanoi_event.tasks.email_sweep_task",
+        "hanoi_event.tasks.reminders_day_before_task",
+        "hanoi_event.tasks.reminders_deadline_task",
+        "hanoi_event.tasks.reminders_missing_data_task",
+    ]
+    sweeper = PeriodicTask.objects.get(task="hanoi_event.tasks.email_sweep_task")
+    assert (sweeper.interval.every, sweeper.interval.period) == (60, "seconds")
+    change = admin_client.get(
+        reverse("admin:django_celery_beat_periodictask_change", args=[sweeper.pk])
+    )
+    assert change.status_code == 200
+
+
+def test_setup_schedules_command_is_idempotent(db):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    call_command("setup_schedules")
+    call_command("setup_schedules")
+    assert PeriodicTask.objects.filter(task__startswith="hanoi_event.").count() == 4
