@@ -230,3 +230,30 @@ def test_classify_permanent_and_temporary_errors():
     )
     mixed = smtplib.SMTPRecipientsRefused({"a@x.org": (450, b"busy")})
     assert mailer.classify(mixed).temporary
+
+
+def test_rate_limit_is_counted_in_redis_per_second(settings):
+    import collections
+    import os
+    import time
+
+    from django.core import mail
+    from django.core.mail import EmailMessage
+
+    if not os.environ.get("TEST_REDIS_URL"):
+        pytest.fail("TEST_REDIS_URL is not set: run the tests with scripts/test.sh")
+    settings.CELERY_BROKER_URL = os.environ["TEST_REDIS_URL"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_RATE_LIMIT = 4
+    mail.outbox = []
+
+    seconds = []
+    started = time.monotonic()
+    for i in range(10):
+        mailer.send(EmailMessage(f"s{i}", "t", "a@example.org", ["b@example.org"]))
+        seconds.append(int(time.time()))
+    elapsed = time.monotonic() - started
+
+    assert len(mail.outbox) == 10
+    assert max(collections.Counter(seconds).values()) <= 4
+    assert elapsed > 1.0  # 10 messages at 4 a second span at least 3 seconds
