@@ -339,11 +339,13 @@ class CeleryWorker:
 
 
 def _reset_broker_pools(app) -> None:
-    if app._pool is not None:
-        try:
-            app._pool.force_close_all()
-        except Exception:  # noqa: BLE001 - the old broker may be gone
-            pass
+    """Drop every broker connection pool, so the next publish (eager mode
+    too acquires a producer) opens a fresh one on the current broker URL.
+    kombu keeps pools in a global registry keyed by the URL: closing a pool
+    without clearing the registry would leave a closed pool to be reused."""
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
