@@ -12,6 +12,24 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_celery_producer_pools():
+    """Start each test with fresh kombu pools. kombu keeps producer pools in a
+    process-wide registry keyed by connection; a test that pointed Celery at
+    a broker and closed its pools (the ``broker`` fixture) would otherwise
+    leave a closed pool there, and even eager ``apply_async`` acquires a
+    producer from it ("Acquire on closed pool")."""
+    from kombu import pools
+
+    from hanoi_event.celery import app
+
+    pools.reset()
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
 @pytest.fixture
 def event(db):
     from tests.factories import EventFactory
