@@ -60,7 +60,11 @@ def home(request):
     services.participants_claim_for_user(user=request.user)
     invitation = pending_invitation(request)
     if invitation:
-        return redirect("portal:invitation", invitation["token"])
+        if services.user_has_verified_email(request.user, invitation["email"]):
+            return redirect("portal:invitation", invitation["token"])
+        # Signed in with another address: the invitation page says so once;
+        # the portal must not keep sending them back there.
+        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
     delegations = list(selectors.portal_delegations_for_user(request.user))
     participations = list(selectors.portal_own_participations(request.user))
     org_requests = OrganisationRequest.objects.filter(

@@ -179,6 +179,8 @@ def test_member_opens_link_completes_profile_with_photo_and_sees_status(
     services.participant_send_link(participant=member, base_url=live_server.url + "/")
     link = link_in_last_mail("mai@member.example", r"https?://\S+/accounts/signup/\S+")
 
+    phone.goto(link)
+    shoot(phone, "signup")
     page.goto(link)
     expect(page.get_by_label("Email")).to_have_value("mai@member.example")
     sign_up_and_confirm(page, live_server, "mai@member.example")

@@ -177,3 +177,53 @@ def test_repeated_failed_logins_are_rate_limited(client):
     ]
     limited = "Too many failed login attempts. Try again later."
     assert [limited in body for body in bodies] == [False] * 5 + [True]
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (
+            {
+                "email": "x@example.org",
+                "password1": "a long passphrase 42",
+                "password2": "another passphrase 42",
+            },
+            "You must type the same password each time.",
+        ),
+        (
+            {
+                "email": "not-an-email",
+                "password1": "a long passphrase 42",
+                "password2": "a long passphrase 42",
+            },
+            "Enter a valid email address.",
+        ),
+        (
+            {"email": "x@example.org", "password1": "123", "password2": "123"},
+            "This password is too short.",
+        ),
+    ],
+)
+def test_signup_bad_input_shows_the_error_and_creates_no_account(client, data, error):
+    response = client.post(reverse("account_signup"), data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert get_user_model().objects.count() == 0
+
+
+def test_home_with_an_invitation_for_another_address_stops_redirecting(client):
+    from delegations import services
+    from tests.factories import DelegationFactory, EventFactory
+
+    delegation = DelegationFactory(event=EventFactory(is_current=True))
+    _, token = services.invitation_send(
+        delegation=delegation,
+        email="dao@example.org",
+        invited_by=None,
+        base_url="http://testserver/",
+    )
+    client.post(reverse("portal:invitation", args=[token]))  # anonymous: pending
+    client.force_login(VerifiedUserFactory(email="someone@example.org"))
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
