@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -85,10 +86,10 @@ def home(request):
 
 
 INVITATION_PROBLEMS = {
-    "invalid": _("This invitation link is not valid."),
-    "expired": _("This invitation link has expired."),
-    "revoked": _("This invitation link was withdrawn by the secretariat."),
-    "accepted": _("This invitation link has already been used."),
+    "invalid": gettext_lazy("This invitation link is not valid."),
+    "expired": gettext_lazy("This invitation link has expired."),
+    "revoked": gettext_lazy("This invitation link was withdrawn by the secretariat."),
+    "accepted": gettext_lazy("This invitation link has already been used."),
 }
 
 

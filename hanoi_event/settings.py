@@ -197,10 +197,13 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hanoi Convention] "
+# Per address (key) strict; per IP generous, since a ministry or the venue
+# puts many people behind one address. Counters live in the cache: with
+# several web processes, point CACHES at a shared Redis.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
-    "signup": "20/m/ip",
+    "login": "120/m/ip",
+    "login_failed": "30/5m/ip,5/5m/key",
+    "signup": "60/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",

@@ -57,8 +57,19 @@ def no_horizontal_scroll(page) -> bool:
     )
 
 
+def unlabelled_fields(page) -> list[str]:
+    """Form fields a screen reader would announce without a name."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(e => !['hidden', 'submit', 'button'].includes(e.type))
+        .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+        .map(e => e.name || e.id)"""
+    )
+
+
 def shoot(page, name: str) -> None:
     assert no_horizontal_scroll(page), f"{name} scrolls sideways at 360 px"
+    assert unlabelled_fields(page) == [], name
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)

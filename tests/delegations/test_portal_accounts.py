@@ -227,3 +227,14 @@ def test_home_with_an_invitation_for_another_address_stops_redirecting(client):
     response = client.get(reverse("portal:home"))
     assert response.status_code == 200
     assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_arabic_pages_are_right_to_left_with_bootstraps_rtl_build(client):
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    body = client.get(reverse("account_login")).content.decode()
+    assert '<html lang="ar" dir="rtl">' in body
+    assert "vendor/bootstrap/css/bootstrap.rtl.min.css" in body
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    body = client.get(reverse("account_login")).content.decode()
+    assert '<html lang="fr" dir="ltr">' in body
+    assert "vendor/bootstrap/css/bootstrap.min.css" in body
