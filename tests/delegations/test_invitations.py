@@ -306,3 +306,45 @@ def test_admin_revoke_and_resend_actions(admin_client, delegation):
             "email", flat=True
         )
     ) == ["dao@example.org"]
+
+
+@pytest.mark.parametrize("page", ["changelist", "change"])
+@pytest.mark.parametrize(
+    "model", ["invitation", "registrationcode", "organisationrequest"]
+)
+def test_portal_admin_pages_answer(admin_client, delegation, model, page):
+    from delegations.enums import OrganisationKind
+    from tests.factories import RegistrationCodeFactory
+
+    code = RegistrationCodeFactory(event=delegation.event)
+    objects = {
+        "invitation": _invite(delegation)[0],
+        "registrationcode": code,
+        "organisationrequest": services.organisation_request_create(
+            user=VerifiedUserFactory(),
+            event=delegation.event,
+            code=code.code,
+            name="Press Agency",
+            kind=OrganisationKind.MEDIA,
+        ),
+    }
+    args = [objects[model].pk] if page == "change" else []
+    response = admin_client.get(reverse(f"admin:delegations_{model}_{page}", args=args))
+    assert response.status_code == 200
+
+
+def test_delegation_admin_links_the_note_verbale_through_the_portal_view(
+    admin_client, delegation, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    services.delegation_upload_note_verbale(
+        delegation=delegation, document=ContentFile(b"%PDF-1.4\n", "n.pdf")
+    )
+    response = admin_client.get(
+        reverse("admin:delegations_delegation_change", args=[delegation.pk])
+    )
+    url = reverse("portal:delegation_note_verbale", args=[delegation.pk])
+    assert f'href="{url}"' in response.content.decode()
+    assert admin_client.get(url).status_code == 200
