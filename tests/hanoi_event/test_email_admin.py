@@ -298,3 +298,30 @@ def test_setup_schedules_command_is_idempotent(db):
     call_command("setup_schedules")
     call_command("setup_schedules")
     assert PeriodicTask.objects.filter(task__startswith="hanoi_event.").count() == 4
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_bulk_send_changelist_query_count_does_not_grow(
+    admin_client, django_assert_max_num_queries, n
+):
+    user = UserFactory()
+    for i in range(n):
+        BulkSend.objects.create(subject=f"S{i}", text_body="T", created_by=user)
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(reverse("admin:hanoi_event_bulksend_changelist"))
+    assert len(response.context["cl"].result_list) == n
+
+
+@pytest.mark.parametrize("languages", [["fr"], ["fr", "es", "ru", "ar", "vi"]])
+def test_email_template_changelist_query_count_does_not_grow(
+    admin_client, django_assert_max_num_queries, languages
+):
+    for language in languages:
+        EmailTemplate.objects.create(
+            kind=EmailKind.INVITATION, language=language, subject="s", text_body="t"
+        )
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(
+            reverse("admin:hanoi_event_emailtemplate_changelist")
+        )
+    assert response.status_code == 200
