@@ -137,7 +137,9 @@ def main() -> None:
         raise SystemExit("the raw loop lost messages")
     raw = n / raw_s
     print(f"raw smtplib: {n} in {raw_s:.2f} s", flush=True)
-    print(f"RESULT emails_per_s={ours:.0f} raw_smtplib_per_s={raw:.0f} ratio={ours / raw:.2f}")
+    print(
+        f"RESULT emails_per_s={ours:.0f} raw_smtplib_per_s={raw:.0f} ratio={ours / raw:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -231,12 +231,16 @@ class OutboundEmail(models.Model):
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=255, unique=True
+    )
     message_id = models.CharField(
         _("Message-ID"),
         max_length=255,
         blank=True,
-        help_text=_("The same on every attempt, so a receiving server can spot a repeat."),
+        help_text=_(
+            "The same on every attempt, so a receiving server can spot a repeat."
+        ),
     )
     content_type = models.ForeignKey(
         ContentType,
@@ -284,7 +288,9 @@ class OutboundEmail(models.Model):
         verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_due"),
+            models.Index(
+                fields=["status", "next_attempt_at"], name="outbox_status_due"
+            ),
             models.Index(fields=["bulk_send", "status"], name="outbox_bulk_status"),
             models.Index(fields=["content_type", "object_id"], name="outbox_about"),
         ]
