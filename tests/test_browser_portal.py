@@ -231,7 +231,9 @@ def test_member_opens_link_completes_profile_with_photo_and_sees_status(
     shoot(phone, "home")
 
 
-def test_staff_first_admin_visit_sets_up_totp_then_reaches_the_admin(live_server, page):
+def test_staff_first_admin_visit_sets_up_totp_then_reaches_the_admin(
+    live_server, phone
+):
     """What the demo organizer sees the first time: login, then set up the
     authenticator app (password again, QR code, code), recovery codes, admin."""
     from allauth.account.models import EmailAddress
@@ -250,24 +252,26 @@ def test_staff_first_admin_visit_sets_up_totp_then_reaches_the_admin(live_server
         user=staff, email=staff.email, verified=True, primary=True
     )
 
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Email").fill("organizer@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    phone.goto(f"{live_server.url}/admin/")
+    phone.get_by_label("Email").fill("organizer@example.org")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.locator("main").get_by_role("button", name="Sign In").click()
     # The gate: set up TOTP first; allauth asks for the password again.
-    page.wait_for_url("**/accounts/reauthenticate/**")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
+    phone.wait_for_url("**/accounts/reauthenticate/**")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Confirm").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
         "Activate Authenticator App"
     )
-    secret = page.locator("#authenticator_secret").input_value()
+    shoot(phone, "totp-activate")
+    secret = phone.locator("#authenticator_secret").input_value()
     counter = list(yield_hotp_counters_from_time())[-1]
-    page.get_by_label("Authenticator code").fill(
+    phone.get_by_label("Authenticator code").fill(
         format_hotp_value(hotp_value(secret, counter))
     )
-    page.get_by_role("button", name="Activate").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Recovery Codes")
-    page.get_by_role("link", name="Continue to the administration").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-    expect(page.locator("body")).to_contain_text("Hanoi Convention")
+    phone.get_by_role("button", name="Activate").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Recovery Codes")
+    shoot(phone, "recovery-codes")
+    phone.get_by_role("link", name="Continue to the administration").click()
+    phone.wait_for_url(f"{live_server.url}/admin/")
+    expect(phone.locator("body")).to_contain_text("Hanoi Convention")
