@@ -338,6 +338,52 @@ class CeleryWorker:
                 pass
 
 
+class CeleryBeat:
+    """``celery -A hanoi_event beat`` with the database scheduler, as its own
+    process group, with the same environment as the worker."""
+
+    def __init__(self, worker: CeleryWorker):
+        self.env = worker.env
+        self.binary = worker.binary
+        self.log_path = worker.log_dir / "beat.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = open(self.log_path, "wb")  # noqa: SIM115 - the child owns it
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "-A",
+                "hanoi_event",
+                "beat",
+                "-l",
+                "info",
+                "--max-interval",
+                "1",
+                "-s",
+                str(self.log_path.with_suffix(".schedule")),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+
+
 def _reset_broker_pools(app) -> None:
     """Drop every broker connection pool, so the next publish (eager mode
     too acquires a producer) opens a fresh one on the current broker URL.
@@ -382,3 +428,13 @@ def celery_worker(broker, smtp_sink, transactional_db):
     worker.stop()
     # Shown by pytest when the test failed.
     print(f"--- worker log {worker.log_path} ---\n{worker.log()}")
+
+
+@pytest.fixture
+def celery_beat(celery_worker):
+    """celery beat next to the worker; the test creates the schedules it
+    needs first (the database is emptied between transactional tests)."""
+    beat = CeleryBeat(celery_worker)
+    yield beat
+    beat.stop()
+    print(f"--- beat log ---\n{beat.log()}")

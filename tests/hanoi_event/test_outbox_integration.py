@@ -5,6 +5,7 @@ The worker and this process use short times (tests/servers.py
 FAST_EMAIL_SETTINGS): a 3 s sending lease, requeue after 1 s, 0.5 s backoff.
 """
 
+import datetime as dt
 import time
 
 import pytest
@@ -228,3 +229,32 @@ def test_same_reminder_run_twice_through_the_worker_sends_nothing_the_second_tim
         "fp1@example.org",
         "fp2@example.org",
     ]
+
+
+def test_beat_runs_the_sweeper_from_the_database_schedule(celery_beat, smtp_sink):
+    """A row whose broker message never arrived (written, never enqueued) is
+    sent by the sweeper that celery beat starts from its PeriodicTask row."""
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    call_command("setup_schedules")
+    sweeper = PeriodicTask.objects.get(task="hanoi_event.tasks.email_sweep_task")
+    sweeper.interval = IntervalSchedule.objects.create(every=1, period="seconds")
+    sweeper.save()
+    lost = OutboundEmail.objects.create(
+        to_email="lost@example.org",
+        kind=EmailKind.BULK,
+        subject="Lost in the broker",
+        text_body="Text",
+        idempotency_key="t:lost",
+        message_id="<lost@example.org>",
+        next_attempt_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+
+    celery_beat.start()
+    wait_for(lambda: _count(EmailStatus.SENT) == 1, 30, message="the sweeper")
+
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts) == ("sent", 1)
+    assert smtp_sink.per_message_id() == {"<lost@example.org>": 1}
