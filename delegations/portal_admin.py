@@ -48,13 +48,14 @@ def invite_focal_points(modeladmin, request, queryset):
                 delegation = by_id.get(form.cleaned_data["delegation_id"])
                 if delegation is None:
                     continue
-                services.invitation_send(
+                _invitation, token = services.invitation_send(
                     delegation=delegation,
                     email=form.cleaned_data["email"],
                     invited_by=request.user,
                     base_url=_base_url(request),
                 )
-                sent += 1
+                # No token: the same invitation was just sent (a double post).
+                sent += token is not None
             modeladmin.message_user(
                 request,
                 ngettext(

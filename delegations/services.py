@@ -50,6 +50,10 @@ REVIEWED_FIELDS = (
 )
 
 
+# The same invitation posted again within this time is the same invitation.
+DOUBLE_POST_WINDOW = dt.timedelta(minutes=2)
+
+
 class InvitationError(Exception):
     """An invitation link that cannot be used; ``reason`` says why:
     "invalid", "expired", "revoked", "accepted" or "wrong_account"."""
@@ -95,26 +99,41 @@ def invitation_send(
     invited_by: AbstractBaseUser | None,
     base_url: str,
     now: dt.datetime | None = None,
-) -> tuple[Invitation, str]:
+    force: bool = False,
+) -> tuple[Invitation, str | None]:
     """Invite ``email`` to be ``delegation``'s focal point and queue the email.
 
     A pending invitation of the same delegation is revoked first (its link
     stops working), so there is at most one live link per delegation.
     Returns the invitation and the raw token (only in the email; the database
-    keeps its SHA-256)."""
+    keeps its SHA-256).
+
+    Idempotent against a form posted twice: the same address invited again
+    within DOUBLE_POST_WINDOW returns the pending invitation and token None,
+    and sends nothing; ``force`` (resend) always makes a new link."""
     now = now or timezone.now()
     delegation = (
         Delegation.objects.select_for_update()
         .select_related("event", "organisation")
         .get(pk=delegation.pk)
     )
+    email = (email or "").strip().lower()
+    if not force:
+        recent = Invitation.objects.filter(
+            delegation=delegation,
+            email=email,
+            status=InvitationStatus.PENDING,
+            created_at__gte=now - DOUBLE_POST_WINDOW,
+        ).first()
+        if recent is not None:
+            return recent, None
     Invitation.objects.filter(
         delegation=delegation, status=InvitationStatus.PENDING
     ).update(status=InvitationStatus.REVOKED, revoked_at=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         delegation=delegation,
-        email=(email or "").strip().lower(),
+        email=email,
         token_hash=hash_token(token),
         expires_at=now + dt.timedelta(days=delegation.event.invitation_validity_days),
         invited_by=invited_by,
@@ -156,6 +175,7 @@ def invitation_resend(
         email=invitation.email,
         invited_by=invited_by,
         base_url=base_url,
+        force=True,
     )
 
 

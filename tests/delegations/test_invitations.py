@@ -348,3 +348,35 @@ def test_delegation_admin_links_the_note_verbale_through_the_portal_view(
     url = reverse("portal:delegation_note_verbale", args=[delegation.pk])
     assert f'href="{url}"' in response.content.decode()
     assert admin_client.get(url).status_code == 200
+
+
+def test_inviting_the_same_address_twice_at_once_sends_one_invitation(
+    delegation, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, token = _invite(delegation)
+        again, no_token = _invite(delegation, email="DAO@example.org")
+    assert again == first
+    assert (token is not None, no_token) == (True, None)
+    assert Invitation.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_admin_invite_form_posted_twice_sends_one_invitation(
+    admin_client, delegation, django_capture_on_commit_callbacks
+):
+    data = {
+        "action": "invite_focal_points",
+        "apply": "1",
+        "_selected_action": [delegation.pk],
+        "invite-TOTAL_FORMS": "1",
+        "invite-INITIAL_FORMS": "1",
+        "invite-0-delegation_id": str(delegation.pk),
+        "invite-0-email": "first@example.org",
+    }
+    url = reverse("admin:delegations_delegation_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, data)
+        admin_client.post(url, data)
+    assert Invitation.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["first@example.org"]]
