@@ -316,3 +316,44 @@ def test_send_link_button_queues_a_member_invitation(
     assert list(OutboundEmail.objects.values_list("kind", "to_email")) == [
         (EmailKind.MEMBER_INVITATION, "m@example.org")
     ]
+
+
+def test_home_queries_do_not_grow_with_delegations(
+    client, focal_point, delegation, django_assert_max_num_queries
+):
+    client.force_login(focal_point)
+    url = reverse("portal:home")
+    client.get(url)
+    with django_assert_max_num_queries(10):
+        client.get(url)
+    for _ in range(15):
+        DelegationFactory(event=delegation.event, focal_point=focal_point)
+    with django_assert_max_num_queries(10):
+        response = client.get(url)
+    assert response.content.decode().count("/portal/delegation/") == 16
+
+
+def test_focal_point_changing_a_role_beyond_the_quota_gets_a_field_error(
+    fp_client, delegation
+):
+    DelegationRoleQuota.objects.create(
+        event=delegation.event, role=DelegationRole.SECURITY, max_count=1
+    )
+    ParticipantFactory(delegation=delegation, role=DelegationRole.SECURITY)
+    member = ParticipantFactory(
+        delegation=delegation, role=DelegationRole.DELEGATE, given_names="Bao"
+    )
+    response = fp_client.post(
+        reverse("portal:participant_edit", args=[member.pk]),
+        {
+            "given_names": "Bao",
+            "family_name": member.family_name,
+            "preferred_language": "en",
+            "role": DelegationRole.SECURITY,
+            "protocol_rank": "100",
+        },
+    )
+    assert response.status_code == 400
+    assert "The quota for Security is 1 per delegation" in response.content.decode()
+    member.refresh_from_db()
+    assert member.role == DelegationRole.DELEGATE
