@@ -106,3 +106,16 @@ class PreferredLanguage(models.TextChoices):
     CHINESE = "zh-hans", _("Chinese")
     ARABIC = "ar", _("Arabic")
     VIETNAMESE = "vi", _("Vietnamese")
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class OrganisationRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

@@ -16,7 +16,9 @@ from .enums import (
     DelegationStatus,
     Gender,
     Honorific,
+    InvitationStatus,
     OrganisationKind,
+    OrganisationRequestStatus,
     ParticipantStatus,
     PreferredLanguage,
     ProtocolRank,
@@ -359,13 +361,6 @@ class Participant(models.Model):
         )
 
 
-class InvitationStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    REVOKED = "revoked", _("Revoked")
-    EXPIRED = "expired", _("Expired")
-
-
 class Invitation(models.Model):
     """A one-time, expiring link that makes its holder a delegation's focal
     point. Only the SHA-256 hash of the token is stored; the token itself
@@ -477,12 +472,6 @@ class RegistrationCode(models.Model):
 
     def clean(self) -> None:
         self.code = (self.code or "").strip().upper()
-
-
-class OrganisationRequestStatus(models.TextChoices):
-    PENDING = "pending", _("Pending approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
 
 
 class OrganisationRequest(models.Model):

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import services
+from .enums import InvitationStatus
 from .forms import InviteFocalPointForm
-from .models import Delegation, InvitationStatus
+from .models import Delegation
 
 InviteFormSet = forms.formset_factory(InviteFocalPointForm, extra=0)
 

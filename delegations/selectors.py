@@ -93,7 +93,6 @@ def portal_own_participations(user) -> QuerySet[Participant]:
 
 def portal_delegation_members(delegation: Delegation) -> QuerySet[Participant]:
     """A delegation's members for its page, withdrawn last."""
-    return (
-        delegation.members.select_related("nationality", "user")
-        .order_by("family_name", "given_names")
+    return delegation.members.select_related("nationality", "user").order_by(
+        "family_name", "given_names"
     )

@@ -24,15 +24,18 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .enums import DelegationStatus, ParticipantStatus
+from .enums import (
+    DelegationStatus,
+    InvitationStatus,
+    OrganisationRequestStatus,
+    ParticipantStatus,
+)
 from .models import (
     Delegation,
     DelegationRoleQuota,
     Invitation,
-    InvitationStatus,
     Organisation,
     OrganisationRequest,
-    OrganisationRequestStatus,
     Participant,
     RegistrationCode,
 )

@@ -389,7 +389,9 @@ def participant_photo(request, pk: int):
         Participant.objects.select_related("delegation"), pk=pk
     )
     if (
-        not permissions.can_view_photo(request.user, participant)
+        not permissions.can_view_photo(
+            request.user, participant, staff_verified=_staff_verified(request)
+        )
         or not participant.photo
     ):
         raise Http404

@@ -103,11 +103,9 @@ def record_totp_activation(request) -> None:
     from allauth.account.internal.flows.login import record_authentication
     from allauth.mfa.models import Authenticator
 
-    authenticator = (
-        Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).first()
-    )
+    authenticator = Authenticator.objects.filter(
+        user=request.user, type=Authenticator.Type.TOTP
+    ).first()
     if authenticator is not None and not staff_session_passed_two_factor(request):
         record_authentication(
             request, request.user, "mfa", id=authenticator.pk, type="totp"

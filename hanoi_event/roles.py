@@ -45,6 +45,29 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "delegations.view_delegationrolequota",
         "delegations.view_organisation",
         "delegations.view_participant",
+        # Invitations of focal points, registration codes for organisations
+        # that are not States, and their requests.
+        "delegations.change_invitation",
+        "delegations.view_invitation",
+        "delegations.add_registrationcode",
+        "delegations.change_registrationcode",
+        "delegations.delete_registrationcode",
+        "delegations.view_registrationcode",
+        "delegations.change_organisationrequest",
+        "delegations.view_organisationrequest",
+        # Email: the outbox ("send again" needs change), templates per
+        # language, bulk sends, and the beat schedules of reminders.
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.view_intervalschedule",
+        "hanoi_event.add_bulksend",
+        "hanoi_event.view_bulksend",
+        "hanoi_event.add_emailtemplate",
+        "hanoi_event.change_emailtemplate",
+        "hanoi_event.view_emailtemplate",
+        "hanoi_event.change_outboundemail",
+        "hanoi_event.view_outboundemail",
         "event_sessions.add_programmeitem",
         "event_sessions.add_room",
         "event_sessions.change_programmeitem",
@@ -57,10 +80,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "hanoi_event.change_event",
         "hanoi_event.view_event",
     ),
-    # Reviews nominations, credentials and photos; approves or rejects.
+    # Reviews nominations, credentials and photos; approves or rejects. The
+    # only role that sees passport data.
     ACCREDITATION_OFFICER: (
         "delegations.change_delegation",
         "delegations.change_participant",
+        "delegations.view_passport",
         "delegations.view_delegation",
         "delegations.view_delegationrolequota",
         "delegations.view_organisation",

@@ -133,6 +133,10 @@ STORAGES = {
 # URL, served only through views that check permissions.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "private_media")
 
+# Cache: login rate-limit counters and used TOTP codes live here, so with
+# several web processes set CACHE_URL=redis://host:6379/1 (shared).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # Email: console by default; EMAIL_URL=smtp+tls://user:pass@host:587 for SMTP.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delegations import services
-from delegations.enums import DelegationStatus
-from delegations.models import Invitation, InvitationStatus
+from delegations.enums import DelegationStatus, InvitationStatus
+from delegations.models import Invitation
 from hanoi_event.enums import EmailKind
 from hanoi_event.models import OutboundEmail
 from tests.factories import DelegationFactory, EventFactory, VerifiedUserFactory

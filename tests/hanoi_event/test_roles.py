@@ -56,10 +56,23 @@ def test_each_group_gets_exactly_its_declared_permissions():
         "hanoi_event.view_event",
     }
     organizer = _permissions_of("Organizer")
-    assert len(organizer) == 28
+    assert len(organizer) == 47
     assert "delegations.delete_participant" in organizer
     assert "event_sessions.add_room" in organizer
+    assert "hanoi_event.change_outboundemail" in organizer
+    assert "hanoi_event.add_bulksend" in organizer
     assert "hanoi_event.delete_event" not in organizer
+
+
+def test_only_accreditation_officers_see_passport_data():
+    roles_sync()
+
+    holders = sorted(
+        name
+        for name in ROLE_PERMISSIONS
+        if "delegations.view_passport" in _permissions_of(name)
+    )
+    assert holders == ["Accreditation officer"]
 
 
 def test_roles_sync_twice_changes_nothing():
@@ -123,8 +136,8 @@ def test_sync_roles_command_reports_each_role():
     call_command("sync_roles", stdout=out)
 
     assert out.getvalue().splitlines() == [
-        "Organizer: 28 permissions",
-        "Accreditation officer: 7 permissions",
+        "Organizer: 47 permissions",
+        "Accreditation officer: 8 permissions",
         "Protocol officer: 8 permissions",
         "Side-event reviewer: 7 permissions",
         "Registration staff: 7 permissions",
