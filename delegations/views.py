@@ -38,6 +38,18 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
+def _submit_and_report(request, submit, *, success: str) -> None:
+    """Run ``submit`` (a service call); say what is missing as error
+    messages if it refuses, else ``success``."""
+    try:
+        submit()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+
+
 def _add_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -261,13 +273,11 @@ def delegation_note_verbale(request, pk: int):
 @require_POST
 def delegation_submit(request, pk: int):
     delegation = _own_delegation(request, pk)
-    try:
-        services.delegation_submit(delegation=delegation)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The delegation was submitted for accreditation."))
+    _submit_and_report(
+        request,
+        lambda: services.delegation_submit(delegation=delegation),
+        success=_("The delegation was submitted for accreditation."),
+    )
     return redirect("portal:delegation", delegation.pk)
 
 
@@ -347,13 +357,11 @@ def participant_edit(request, pk: int):
 @require_POST
 def participant_submit(request, pk: int):
     participant = _visible_participant(request, pk)
-    try:
-        services.participant_submit(participant=participant)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Submitted for accreditation."))
+    _submit_and_report(
+        request,
+        lambda: services.participant_submit(participant=participant),
+        success=_("Submitted for accreditation."),
+    )
     return redirect("portal:participant", participant.pk)
 
 
