@@ -19,7 +19,10 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownF
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from hanoi_event.admin_bulk import BulkEmailAdminMixin
+
 from . import portal_admin, selectors
+from .bulk_email import email_focal_points, email_participants
 from .models import (
     Delegation,
     Invitation,
@@ -75,7 +78,7 @@ class OrganisationAdmin(ModelAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(SimpleHistoryAdmin, ModelAdmin):
+class DelegationAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = [
         "organisation",
         "event",
@@ -109,7 +112,7 @@ class DelegationAdmin(SimpleHistoryAdmin, ModelAdmin):
         "note_verbale_link",
     ]
     readonly_fields = ["note_verbale_link"]
-    actions = ["invite_focal_points"]
+    actions = ["invite_focal_points", email_focal_points]
 
     @display(description=_("note verbale"))
     def note_verbale_link(self, obj: Delegation) -> str:
@@ -141,7 +144,7 @@ class DelegationAdmin(SimpleHistoryAdmin, ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SimpleHistoryAdmin, ModelAdmin):
+class ParticipantAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = [
         "full_name",
         "delegation",
@@ -152,6 +155,7 @@ class ParticipantAdmin(SimpleHistoryAdmin, ModelAdmin):
         "has_photo",
     ]
     list_select_related = ["delegation__organisation"]
+    actions = [email_participants]
     list_filter = [
         ("event", RelatedDropdownFilter),
         ("status", ChoicesDropdownFilter),

@@ -1,0 +1,61 @@
+"""Bulk email actions of the delegation and participant admins: who gets the
+message (see hanoi_event/admin_bulk.py for the form, the permission and the
+background send). Each reads the selected records in one query."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from hanoi_event.admin_bulk import bulk_email_action
+
+from .enums import ParticipantStatus
+from .models import Delegation, Participant
+
+
+def focal_point_recipients(
+    queryset: QuerySet[Delegation],
+) -> list[tuple[str, str, Delegation]]:
+    """(email, language, delegation) for each selected delegation with a focal
+    point who has an address. The language is the focal point's own where
+    they are also a member of the delegation (as for reminders), else English."""
+    own_language = Participant.objects.filter(
+        delegation=OuterRef("pk"), email__iexact=OuterRef("focal_point__email")
+    ).values("preferred_language")[:1]
+    delegations = (
+        Delegation.objects.filter(pk__in=queryset.values("pk"))
+        .exclude(focal_point__isnull=True)
+        .exclude(focal_point__email="")
+        .select_related("focal_point")
+        .annotate(focal_point_language=Subquery(own_language))
+    )
+    return [
+        (d.focal_point.email, d.focal_point_language or "en", d) for d in delegations
+    ]
+
+
+def participant_recipients(
+    queryset: QuerySet[Participant],
+) -> list[tuple[str, str, Participant]]:
+    """(email, preferred language, participant) for each selected participant
+    who has not withdrawn."""
+    participants = (
+        Participant.objects.filter(pk__in=queryset.values("pk"))
+        .exclude(status=ParticipantStatus.WITHDRAWN)
+        .exclude(email="")
+        .only("pk", "email", "preferred_language")
+    )
+    return [(p.email, p.preferred_language, p) for p in participants]
+
+
+email_focal_points = bulk_email_action(
+    name="email_focal_points",
+    description=_("Email the focal points of the selected delegations"),
+    recipients_of=focal_point_recipients,
+)
+
+email_participants = bulk_email_action(
+    name="email_participants",
+    description=_("Email the selected participants"),
+    recipients_of=participant_recipients,
+)
