@@ -12,8 +12,12 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelDelta
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
@@ -21,12 +25,12 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 
 from hanoi_event.admin_bulk import BulkEmailAdminMixin
 
-from . import portal_admin, selectors
+from . import permissions, portal_admin, selectors
 from .bulk_email import email_focal_points, email_participants
+from .enums import InvitationStatus
 from .models import (
     Delegation,
     Invitation,
-    InvitationStatus,
     Organisation,
     OrganisationRequest,
     Participant,
@@ -143,6 +147,24 @@ class DelegationAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
         return head.full_name if head else None
 
 
+PASSPORT_FIELDS = ("passport_number", "passport_expiry")
+
+
+class PassportHidingContextHelper(HistoricalRecordContextHelper):
+    """History of a participant without the passport changes."""
+
+    def context_for_delta_changes(self, delta: ModelDelta) -> list[dict]:
+        changes = [c for c in delta.changes if c.field not in PASSPORT_FIELDS]
+        return super().context_for_delta_changes(
+            ModelDelta(
+                changes=changes,
+                changed_fields=[c.field for c in changes],
+                old_record=delta.old_record,
+                new_record=delta.new_record,
+            )
+        )
+
+
 @admin.register(Participant)
 class ParticipantAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = [
@@ -170,7 +192,8 @@ class ParticipantAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     # The passport number is deliberately not searchable (privacy).
     search_fields = ["given_names", "family_name", "email"]
     autocomplete_fields = ["delegation", "nationality", "user"]
-    readonly_fields = ["created_at", "updated_at"]
+    # Photos come in only through the portal, which checks and re-encodes them.
+    readonly_fields = ["photo_preview", "created_at", "updated_at"]
     fieldsets = [
         (
             _("Delegation and role"),
@@ -198,11 +221,11 @@ class ParticipantAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
                     "date_of_birth",
                     "email",
                     "phone",
-                    "photo",
+                    "photo_preview",
                 ]
             },
         ),
-        (_("Passport"), {"fields": ["passport_number", "passport_expiry"]}),
+        (_("Passport"), {"fields": list(PASSPORT_FIELDS)}),
         (
             _("Travel and stay"),
             {"fields": ["arrival_at", "departure_at", "hotel", "needs_visa_letter"]},
@@ -245,6 +268,37 @@ class ParticipantAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     @display(description=_("photo"), boolean=True)
     def has_photo(self, obj: Participant) -> bool:
         return bool(obj.photo)
+
+    @display(description=_("photo"))
+    def photo_preview(self, obj: Participant) -> str:
+        if not obj.pk or not obj.photo:
+            return _("No photo")
+        url = reverse("portal:participant_photo", args=[obj.pk])
+        return format_html(
+            '<a href="{}"><img src="{}" alt="{}" style="max-height:160px"></a>',
+            url,
+            url,
+            _("Photo of %(name)s") % {"name": obj.full_name},
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        # Passport data is for accreditation officers only: without the
+        # permission the fields are neither shown nor part of the form.
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm(permissions.VIEW_PASSPORT):
+            return fieldsets
+        return [
+            (name, options)
+            for name, options in fieldsets
+            if not set(options["fields"]) & set(PASSPORT_FIELDS)
+        ]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        if request.user.has_perm(permissions.VIEW_PASSPORT):
+            return super().get_historical_record_context_helper(
+                request, historical_record
+            )
+        return PassportHidingContextHelper(self.model, historical_record)
 
 
 # Registration portal: invitations and organisation requests (actions live in
