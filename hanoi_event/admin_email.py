@@ -44,11 +44,10 @@ def email_bulk_action(request, *, subject: str, text_body: str, recipients) -> B
         text_body=text_body,
         recipients=list(recipients),
     )
-    url = reverse("admin:hanoi_event_bulksend_change", args=[bulk.pk])
+    # The caller shows the bulk send's progress page next: no link needed.
     messages.success(
         request,
-        _("Sending to %(n)d recipients in the background: see %(url)s")
-        % {"n": bulk.total, "url": url},
+        _("Sending to %(n)d recipients in the background.") % {"n": bulk.total},
     )
     return bulk
 

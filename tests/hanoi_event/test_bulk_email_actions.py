@@ -167,6 +167,9 @@ def test_valid_form_starts_one_bulk_send_and_redirects_to_its_progress(
 
     progress = admin_client.get(response.url)
     assert progress.status_code == 200
+    assert [str(m) for m in progress.context["messages"]] == [
+        "Sending to 3 recipients in the background."
+    ]
     assert progress.context["progress"] == {
         "status": "queued",
         "total": 3,
