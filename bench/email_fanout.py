@@ -40,11 +40,11 @@ def main() -> None:
 
     database_url = _servers.start_postgres()
     redis_url = _servers.start_redis()
-    sink = _servers.SmtpSink()
+    sink = _servers.start_smtp_sink()
     env = {
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": redis_url,
-        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
+        "EMAIL_URL": sink.email_url,
         "DJANGO_SETTINGS_MODULE": "hanoi_event.settings",
         "LOG_LEVEL": "WARNING",
     }
@@ -54,11 +54,10 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import transaction
 
-    from hanoi_event.enums import EmailKind, EmailStatus
+    from hanoi_event.enums import EmailStatus
     from hanoi_event.models import Event, OutboundEmail
-    from hanoi_event.services import email_queue
+    from tests.outbox_load import queue_invitations
 
     call_command("migrate", verbosity=0)
     event = Event.objects.create(
@@ -72,25 +71,17 @@ def main() -> None:
         end_date=dt.date(2025, 10, 26),
         contact_email="secretariat@example.org",
     )
-    worker = _servers.Worker(env, concurrency=2)
+    worker = _servers.start_worker(
+        database_url=database_url,
+        broker_url=redis_url,
+        extra_env={"EMAIL_URL": sink.email_url, "LOG_LEVEL": "WARNING"},
+        concurrency=2,
+    )
     print(f"servers up; worker pid {worker.pid}; sending {n} invitations", flush=True)
 
     # --- ours
     t0 = time.perf_counter()
-    with transaction.atomic():
-        for i in range(n):
-            email_queue(
-                to=f"focal.point{i}@example.org",
-                kind=EmailKind.INVITATION,
-                context={
-                    "recipient_name": f"Ms. Focal POINT {i}",
-                    "organisation_name": f"Republic of Example {i}",
-                    "invitation_url": f"https://event.example.org/invitations/{i:06d}/",
-                    "expires_on": "8 October 2025",
-                },
-                idempotency_key=f"bench-invitation:{i}",
-                event=event,
-            )
+    queue_invitations(n, event=event, key_prefix="bench-invitation")
     t_committed = time.perf_counter()
     sent = OutboundEmail.objects.filter(status=EmailStatus.SENT)
     while sent.count() < n:

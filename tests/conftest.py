@@ -19,15 +19,10 @@ def _fresh_celery_producer_pools():
     a broker and closed its pools (the ``broker`` fixture) would otherwise
     leave a closed pool there, and even eager ``apply_async`` acquires a
     producer from it ("Acquire on closed pool")."""
-    from kombu import pools
-
     from hanoi_event.celery import app
+    from tests.servers import reset_broker_pools
 
-    pools.reset()
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
+    reset_broker_pools(app)
 
 
 @pytest.fixture

@@ -13,32 +13,18 @@ from django.db import transaction
 
 from hanoi_event.enums import EmailKind, EmailStatus
 from hanoi_event.models import OutboundEmail
-from hanoi_event.services import email_queue, email_queue_rendered, email_sweep
+from hanoi_event.services import email_queue_rendered, email_sweep
 from tests.factories import EventFactory
+from tests.outbox_load import queue_invitations
 from tests.servers import wait_for
 
 pytestmark = pytest.mark.integration
 
 
 def _queue_invitations(n: int, event=None) -> list[int]:
-    event = event or EventFactory()
-    with transaction.atomic():
-        rows = [
-            email_queue(
-                to=f"focal{i}@example.org",
-                kind=EmailKind.INVITATION,
-                context={
-                    "recipient_name": f"Person {i}",
-                    "organisation_name": f"State {i}",
-                    "invitation_url": f"https://event.example.org/i/{i}/",
-                    "expires_on": "8 October 2025",
-                },
-                idempotency_key=f"test-invitation:{i}",
-                event=event,
-            )
-            for i in range(n)
-        ]
-    return [r.pk for r in rows]
+    return queue_invitations(
+        n, event=event or EventFactory(), key_prefix="test-invitation"
+    )
 
 
 def _count(status) -> int:
