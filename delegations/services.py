@@ -25,8 +25,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
+    STATE_KINDS,
     DelegationStatus,
     InvitationStatus,
+    OrganisationKind,
     OrganisationRequestStatus,
     ParticipantStatus,
 )
@@ -657,6 +659,10 @@ def organisation_request_create(
     return request_obj
 
 
+# Kinds invited by the secretariat, never registered with a code.
+_NOT_BY_CODE_KINDS = {*STATE_KINDS, OrganisationKind.UN_ENTITY}
+
+
 @transaction.atomic
 def organisation_request_approve(
     *, request_obj: OrganisationRequest, decided_by: AbstractBaseUser | None
@@ -667,6 +673,15 @@ def organisation_request_approve(
     if request_obj.status == OrganisationRequestStatus.APPROVED:
         return request_obj
     organisation = Organisation.objects.filter(name__iexact=request_obj.name).first()
+    if organisation is not None and organisation.kind in _NOT_BY_CODE_KINDS:
+        # Never hand a State's (or UN entity's) delegation to a requester.
+        raise ValidationError(
+            _(
+                "An organisation that is not eligible for a registration code "
+                "already has this name (%(name)s). Check the request."
+            )
+            % {"name": organisation.name}
+        )
     if organisation is None:
         organisation = Organisation(
             name=request_obj.name,

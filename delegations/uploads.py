@@ -20,7 +20,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MIN_SIDE = 300
 PHOTO_MAX_SIDE = 6000
-PHOTO_FORMATS = {"JPEG", "PNG"}
+# "MPO" is Pillow's name for a JPEG with a multi-picture (MPF) segment, as
+# phones write them (depth or HDR gain map); only the first picture is kept.
+PHOTO_FORMATS = {"JPEG", "MPO", "PNG"}
 # Stored photos are scaled down to this longest side: plenty for a badge.
 PHOTO_STORED_MAX_SIDE = 1200
 PDF_MAX_BYTES = 10 * 1024 * 1024

@@ -4,6 +4,7 @@ approves them, which creates the organisation and its delegation."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +16,13 @@ from delegations.models import (
     OrganisationRequest,
     OrganisationRequestStatus,
 )
-from tests.factories import EventFactory, RegistrationCodeFactory, VerifiedUserFactory
+from tests.factories import (
+    DelegationFactory,
+    EventFactory,
+    RegistrationCodeFactory,
+    StateFactory,
+    VerifiedUserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +148,39 @@ def test_admin_approve_action(admin_client, code):
     request_obj.refresh_from_db()
     assert request_obj.status == OrganisationRequestStatus.APPROVED
     assert Delegation.objects.filter(organisation__name="Media House").count() == 1
+
+
+def test_approval_never_hands_a_state_delegation_to_a_requester(user_client, code):
+    """A request named like a State (or a UN entity) must not make the
+    requester focal point of that State's delegation."""
+    state = StateFactory(name="Republic of Test Approval")
+    state_delegation = DelegationFactory(
+        event=code.event, organisation=state, status=DelegationStatus.INVITED
+    )
+    request_obj = services.organisation_request_create(
+        user=user_client.user,
+        event=code.event,
+        code="NGO-2025",
+        name="republic of test approval",
+        kind=OrganisationKind.NGO,
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        services.organisation_request_approve(request_obj=request_obj, decided_by=None)
+    assert excinfo.value.messages == [
+        "An organisation that is not eligible for a registration code already "
+        "has this name (Republic of Test Approval). Check the request."
+    ]
+    state_delegation.refresh_from_db()
+    request_obj.refresh_from_db()
+    assert state_delegation.focal_point is None
+    assert state_delegation.status == DelegationStatus.INVITED
+    assert request_obj.status == OrganisationRequestStatus.PENDING
+    assert request_obj.organisation is None
+    home = user_client.get(reverse("portal:home"))
+    assert "Republic of Test Approval" not in home.content.decode()
+    assert (
+        user_client.get(
+            reverse("portal:delegation", args=[state_delegation.pk])
+        ).status_code
+        == 404
+    )

@@ -57,6 +57,27 @@ def test_png_photo_is_accepted_and_stored_as_jpeg():
         assert image.format == "JPEG"
 
 
+def test_jpeg_with_a_multi_picture_segment_is_accepted_as_jpeg():
+    # Phones write JPEGs with an MPF segment (a depth or HDR gain map);
+    # Pillow calls them "MPO". They are JPEGs: accepted, first picture kept.
+    first = Image.new("RGB", (400, 500), (10, 20, 30))
+    second = Image.new("RGB", (400, 500), (250, 250, 250))
+    out = io.BytesIO()
+    first.save(out, format="MPO", save_all=True, append_images=[second])
+    assert out.getvalue()[:3] == b"\xff\xd8\xff"
+    cleaned = uploads.clean_photo(upload("iphone.jpg", out.getvalue(), "image/jpeg"))
+    with Image.open(io.BytesIO(cleaned.read())) as image:
+        assert image.format == "JPEG"
+        assert image.size == (400, 500)
+        assert getattr(image, "n_frames", 1) == 1
+        red, green, blue = image.getpixel((200, 250))
+        assert (abs(red - 10) <= 3, abs(green - 20) <= 3, abs(blue - 30) <= 3) == (
+            True,
+            True,
+            True,
+        )
+
+
 def test_text_file_named_jpg_is_refused():
     with pytest.raises(ValidationError) as excinfo:
         uploads.clean_photo(upload("photo.jpg", b"<?php echo 'hi'; ?>", "image/jpeg"))
