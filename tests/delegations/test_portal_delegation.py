@@ -357,3 +357,72 @@ def test_focal_point_changing_a_role_beyond_the_quota_gets_a_field_error(
     assert "The quota for Security is 1 per delegation" in response.content.decode()
     member.refresh_from_db()
     assert member.role == DelegationRole.DELEGATE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_role_change_waits_for_a_nomination_in_progress_and_keeps_the_quota():
+    """A focal point changing a member's role while a nomination of the same
+    role is being saved (two tabs, a double post): the quota still holds."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, transaction
+
+    event = EventFactory(is_current=True)
+    delegation = DelegationFactory(event=event, status=DelegationStatus.REGISTERING)
+    DelegationRoleQuota.objects.create(
+        event=event, role=DelegationRole.SECURITY, max_count=1
+    )
+    member = ParticipantFactory(delegation=delegation, role=DelegationRole.DELEGATE)
+    nominated = threading.Event()
+    release = threading.Event()
+    outcome = {}
+
+    def nominate_and_hold():
+        try:
+            with transaction.atomic():
+                services.participant_nominate(
+                    delegation=delegation,
+                    email="guard@example.org",
+                    given_names="Guard",
+                    family_name="One",
+                    role=DelegationRole.SECURITY,
+                )
+                nominated.set()
+                release.wait(10)
+        finally:
+            nominated.set()
+            connection.close()
+
+    def change_role():
+        try:
+            services.participant_update(
+                participant=member, data={"role": DelegationRole.SECURITY}
+            )
+            outcome["result"] = "saved"
+        except ValidationError as exc:
+            outcome["result"] = exc.message_dict
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=nominate_and_hold)
+    holder.start()
+    assert nominated.wait(10)
+    changer = threading.Thread(target=change_role)
+    changer.start()
+    changer.join(1)
+    release.set()
+    holder.join(10)
+    changer.join(10)
+    assert outcome["result"] == {
+        "role": [
+            "The quota for Security is 1 per delegation, and this delegation "
+            "already has 1. Choose another role or withdraw a member first."
+        ]
+    }
+    assert (
+        Participant.objects.filter(
+            delegation=delegation, role=DelegationRole.SECURITY
+        ).count()
+        == 1
+    )
