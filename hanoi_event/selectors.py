@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save
 
 from .email_templates import shipped_template
@@ -114,10 +114,19 @@ def registration_days_left(*, event: Event, now: dt.datetime) -> int | None:
 
 def reminder_deadline_delegations(*, event: Event) -> list:
     """Delegations of ``event`` that have not submitted (invited or
-    registering) and have a focal point with an address."""
+    registering) and have a focal point with an address. Each carries
+    ``focal_point_language``: the preferred language of the focal point's own
+    participant record in the delegation (None if they have none)."""
     from delegations.enums import DelegationStatus
-    from delegations.models import Delegation
+    from delegations.models import Delegation, Participant
 
+    focal_point_language = Subquery(
+        Participant.objects.filter(
+            delegation=OuterRef("pk"), email__iexact=OuterRef("focal_point__email")
+        )
+        .order_by("pk")
+        .values("preferred_language")[:1]
+    )
     return list(
         Delegation.objects.filter(
             event=event,
@@ -126,6 +135,7 @@ def reminder_deadline_delegations(*, event: Event) -> list:
         )
         .exclude(focal_point__email="")
         .select_related("organisation", "focal_point")
+        .annotate(focal_point_language=focal_point_language)
         .order_by("pk")
     )
 

@@ -624,15 +624,18 @@ def reminders_send_deadline(
     if not thresholds:
         return 0
     threshold = thresholds[0]
-    deadline = date_format(
-        timezone.localtime(event.registration_deadline, event.tzinfo), "j F Y, H:i"
-    )
+    local_deadline = timezone.localtime(event.registration_deadline, event.tzinfo)
     portal_url = _portal_url()
     queued = 0
     with transaction.atomic():
         for delegation in reminder_deadline_delegations(event=event):
             key = f"reminder:deadline{threshold}:{delegation.pk}"
             language = _focal_point_language(delegation)
+            # The date in the words of the template the recipient gets.
+            with translation.override(
+                email_template_for(EmailKind.REMINDER_DEADLINE, language).language
+            ):
+                deadline = date_format(local_deadline, "j F Y, H:i")
             row = email_queue(
                 to=delegation.focal_point.email,
                 kind=EmailKind.REMINDER_DEADLINE,
@@ -653,11 +656,9 @@ def reminders_send_deadline(
 
 
 def _focal_point_language(delegation) -> str:
-    """The focal point's preferred language, if they are also a participant."""
-    member = delegation.members.filter(
-        email__iexact=delegation.focal_point.email
-    ).first()
-    return member.preferred_language if member else "en"
+    """The focal point's preferred language, if they are also a participant
+    (annotated by ``reminder_deadline_delegations``)."""
+    return getattr(delegation, "focal_point_language", None) or "en"
 
 
 def reminders_send_missing_data(

@@ -235,3 +235,42 @@ def test_day_before_reminder_sends_what_the_hook_returns_once(
     assert row.idempotency_key == f"reminder:daybefore:2025-10-25:{participant.pk}"
     assert row.subject == "HC: your agenda for Saturday 25 October 2025"
     assert "09:00  Opening ceremony (Plenary hall)" in row.text_body
+
+
+def test_deadline_reminder_date_is_written_in_the_recipients_language(deadline_event):
+    from hanoi_event.models import EmailTemplate
+
+    EmailTemplate.objects.create(
+        kind=EmailKind.REMINDER_DEADLINE,
+        language="fr",
+        subject="Rappel",
+        text_body="Date limite : {{ deadline }}",
+    )
+    delegation = _delegation(deadline_event, DelegationStatus.INVITED, "fr@example.org")
+    ParticipantFactory(
+        delegation=delegation, email="fr@example.org", preferred_language="fr"
+    )
+
+    assert reminders_send_deadline(now=hanoi_morning(7)) == 1
+
+    row = OutboundEmail.objects.get()
+    assert row.language == "fr"
+    assert row.text_body == "Date limite : 10 octobre 2025, 23:59\n"
+
+
+@pytest.mark.parametrize("size", [3, 15])
+def test_deadline_reminder_queries_do_not_grow_per_delegation_beyond_the_row_write(
+    deadline_event, django_assert_max_num_queries, size
+):
+    for i in range(size):
+        delegation = _delegation(
+            deadline_event, DelegationStatus.INVITED, f"fp{i}@example.org", f"S{i}"
+        )
+        ParticipantFactory(
+            delegation=delegation, email=f"fp{i}@example.org", preferred_language="fr"
+        )
+    services.email_template_for(EmailKind.REMINDER_DEADLINE, "fr")
+
+    # Per delegation: the outbox row's insert and its read-back, nothing more.
+    with django_assert_max_num_queries(4 + 2 * size):
+        assert reminders_send_deadline(now=hanoi_morning(7)) == size
