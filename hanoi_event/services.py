@@ -345,12 +345,20 @@ def email_deliver(*, email_id: int) -> DeliveryOutcome:
     return outcomes.get(email_id, DeliveryOutcome("skipped"))
 
 
-def _claim(email_ids: Sequence[int], now: dt.datetime) -> list[OutboundEmail]:
+def _claim(
+    email_ids: Sequence[int], now: dt.datetime
+) -> tuple[list[OutboundEmail], list[int]]:
     """Lock the rows still waiting (skipping rows another worker holds), mark
-    them ``sending`` at ``now`` (the lease and the fencing token), commit."""
+    them ``sending`` at ``now`` (the lease and the fencing token), commit.
+
+    Returns (claimed rows, ids given up): a row whose lease ran out after its
+    EMAIL_MAX_ATTEMPTS-th claim (every attempt cut off: a message that kills
+    or stalls its worker) is marked ``failed`` instead of being taken over
+    again after every lease, for ever."""
     lease_before = now - dt.timedelta(seconds=settings.EMAIL_SENDING_LEASE_SECONDS)
+    max_attempts = int(settings.EMAIL_MAX_ATTEMPTS)
     with transaction.atomic():
-        rows = list(
+        locked = list(
             OutboundEmail.objects.select_for_update(skip_locked=True)
             .filter(
                 models.Q(status=EmailStatus.QUEUED)
@@ -361,6 +369,18 @@ def _claim(email_ids: Sequence[int], now: dt.datetime) -> list[OutboundEmail]:
             )
             .order_by("pk")
         )
+        given_up = [
+            r
+            for r in locked
+            if r.status == EmailStatus.SENDING and r.attempts >= max_attempts
+        ]
+        rows = [r for r in locked if r not in given_up]
+        for row in given_up:
+            OutboundEmail.objects.filter(pk=row.pk).update(
+                status=EmailStatus.FAILED,
+                last_error=f"Gave up after {row.attempts} attempts: sending was "
+                "cut off each time (worker stopped or timed out).",
+            )
         if rows:
             OutboundEmail.objects.filter(pk__in=[r.pk for r in rows]).update(
                 status=EmailStatus.SENDING,
@@ -369,7 +389,7 @@ def _claim(email_ids: Sequence[int], now: dt.datetime) -> list[OutboundEmail]:
             )
     for row in rows:
         row.attempts += 1
-    return rows
+    return rows, [r.pk for r in given_up]
 
 
 def _mark_sent(pk: int, token: dt.datetime) -> None:
@@ -412,10 +432,11 @@ def email_deliver_many(*, email_ids: Sequence[int]) -> dict[int, DeliveryOutcome
     sweeper handing the same rows to another worker.
     """
     now = timezone.now()
-    rows = _claim(email_ids, now)
+    rows, given_up = _claim(email_ids, now)
     outcomes: dict[int, DeliveryOutcome] = {
         pk: DeliveryOutcome("skipped") for pk in email_ids
     }
+    outcomes.update({pk: DeliveryOutcome("failed") for pk in given_up})
     half_lease = float(settings.EMAIL_SENDING_LEASE_SECONDS) / 2
     started = time.monotonic()
     for index, row in enumerate(rows):

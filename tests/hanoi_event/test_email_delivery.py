@@ -257,3 +257,29 @@ def test_rate_limit_is_counted_in_redis_per_second(settings):
     assert len(mail.outbox) == 10
     assert max(collections.Counter(seconds).values()) <= 4
     assert elapsed > 1.0  # 10 messages at 4 a second span at least 3 seconds
+
+
+@pytest.mark.django_db
+def test_row_cut_off_while_sending_on_every_attempt_is_failed_not_taken_over_forever(
+    smtp, settings
+):
+    # A message that kills or stalls its worker each time (3 = EMAIL_MAX_ATTEMPTS
+    # claims, none finished) must stop coming back after each lease.
+    settings.EMAIL_SENDING_LEASE_SECONDS = 600
+    row = _row()
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        status=EmailStatus.SENDING,
+        attempts=3,
+        sending_started_at=timezone.now() - dt.timedelta(seconds=601),
+    )
+
+    assert email_deliver(email_id=row.pk).result == "failed"
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == (
+        "failed",
+        3,
+        "Gave up after 3 attempts: sending was cut off each time "
+        "(worker stopped or timed out).",
+    )
+    assert smtp.count() == 0
+    assert emails_due_for_sweep(now=timezone.now(), limit=10) == []
