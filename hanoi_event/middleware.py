@@ -45,7 +45,8 @@ class StaffTwoFactorMiddleware:
         from django.utils.http import urlencode
 
         admin_root = reverse("admin:index")
-        path = request.path_info
+        # request.path, like reverse(), includes the script prefix (SCRIPT_NAME).
+        path = request.path
         user = getattr(request, "user", None)
         if path.startswith(admin_root) and user is not None:
             if path == reverse("admin:login"):

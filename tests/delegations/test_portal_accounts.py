@@ -64,6 +64,28 @@ def test_staff_without_totp_is_sent_to_set_it_up_before_the_admin(client):
     assert response["Location"] == "/accounts/2fa/totp/activate/?next=%2Fadmin%2F"
 
 
+def test_two_factor_gate_holds_when_the_site_is_served_under_a_path_prefix(
+    client, settings
+):
+    """Behind a proxy that mounts the site at /hanoi/ (SCRIPT_NAME), the admin
+    is still closed to staff who have not passed two-factor."""
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    settings.FORCE_SCRIPT_NAME = "/hanoi"
+    staff = VerifiedUserFactory(is_staff=True, is_superuser=True)
+    _password_session(client, staff)
+    # What Django's WSGIHandler does for each request (the test client does not).
+    set_script_prefix("/hanoi")
+    try:
+        response = client.get("/admin/delegations/")
+    finally:
+        clear_script_prefix()
+    assert response.status_code == 302
+    assert response["Location"] == (
+        "/hanoi/accounts/2fa/totp/activate/?next=%2Fhanoi%2Fadmin%2Fdelegations%2F"
+    )
+
+
 def test_staff_with_totp_but_no_totp_step_in_session_is_asked_for_a_code(client):
     staff = VerifiedUserFactory(is_staff=True, is_superuser=True)
     TOTP.activate(staff, generate_totp_secret())
