@@ -10,6 +10,7 @@ a new one.
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import socket
 import threading
@@ -63,6 +64,24 @@ def _connection():
             close_connection()
             return _connection()
     return conn
+
+
+def _forget_inherited_connection() -> None:
+    """In a forked child (a prefork worker process): drop the SMTP connection
+    and Redis client inherited from the parent without a word on the wire
+    (no QUIT: the parent still uses that session); the child opens its own."""
+    conn = getattr(_state, "connection", None)
+    smtp = getattr(conn, "connection", None)
+    if isinstance(smtp, smtplib.SMTP):
+        try:
+            smtp.close()  # closes this process's copy of the socket only
+        except OSError:
+            pass
+    _state.connection = None
+    _state.redis = None
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connection)
 
 
 def close_connection() -> None:

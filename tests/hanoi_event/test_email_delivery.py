@@ -283,3 +283,34 @@ def test_row_cut_off_while_sending_on_every_attempt_is_failed_not_taken_over_for
     )
     assert smtp.count() == 0
     assert emails_due_for_sweep(now=timezone.now(), limit=10) == []
+
+
+def test_connection_opened_before_a_fork_is_left_to_the_parent(smtp):
+    # Prefork: a child must open its own SMTP session, never write to (or
+    # QUIT) the one it inherited, which the parent still uses.
+    import os
+
+    from django.core.mail import EmailMessage
+
+    def message(subject):
+        return EmailMessage(subject, "t", "a@example.org", ["b@example.org"])
+
+    mailer.send(message("parent 1"))
+    parent_connection = mailer._state.connection
+
+    pid = os.fork()
+    if pid == 0:  # the child: report through the exit code only
+        code = 3
+        try:
+            mailer.send(message("child"))
+            code = 0 if mailer._state.connection is not parent_connection else 2
+            mailer.close_connection()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+
+    mailer.send(message("parent 2"))
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert mailer._state.connection is parent_connection
+    assert [m["subject"] for m in smtp.messages] == ["parent 1", "child", "parent 2"]
+    assert smtp.sessions == 2
