@@ -78,6 +78,17 @@ DATETIME_WIDGET = forms.DateTimeInput(
 )
 
 
+def _plausible_year(value) -> None:
+    # Year 1 in a zone east of UTC is year 0 in UTC: the database stores it
+    # but cannot read it back (every page showing the record failed).
+    if value is not None and not 1900 <= value.year <= 2100:
+        raise forms.ValidationError(
+            _("Enter a date between %(min)s and %(max)s."),
+            params={"min": 1900, "max": 2100},
+            code="implausible_year",
+        )
+
+
 class ParticipantForm(PortalFormMixin, forms.ModelForm):
     """A member's own data (capability 4). The photo is checked and
     re-encoded here; the service stores it."""
@@ -129,6 +140,7 @@ class ParticipantForm(PortalFormMixin, forms.ModelForm):
         ).order_by("name")
         for name in ("arrival_at", "departure_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            self.fields[name].validators.append(_plausible_year)
         if include_rank:
             self.fields["role"] = forms.ChoiceField(
                 label=_("Role in the delegation"),
