@@ -412,7 +412,9 @@ def _mark_sent(pk: int, token: dt.datetime) -> None:
         )
 
 
-def email_deliver_many(*, email_ids: Sequence[int]) -> dict[int, DeliveryOutcome]:
+def email_deliver_many(
+    *, email_ids: Sequence[int], can_retry: bool = True
+) -> dict[int, DeliveryOutcome]:
     """Send the outbox rows ``email_ids`` that still wait; idempotent.
 
     1. Claim: lock the rows (``select_for_update(skip_locked=True)``: rows
@@ -430,6 +432,11 @@ def email_deliver_many(*, email_ids: Sequence[int]) -> dict[int, DeliveryOutcome
     state. If sending takes longer than half the lease, the rest of the batch
     is released (back to ``queued``, retry in 0 s) rather than risk the
     sweeper handing the same rows to another worker.
+
+    ``can_retry=False`` (no broker: no worker retries later and no beat runs
+    the sweeper): a temporary error marks the row ``failed`` with the reason,
+    so that it shows and "send again" can take it, and the batch is never
+    released half-way.
     """
     now = timezone.now()
     rows, given_up = _claim(email_ids, now)
@@ -440,18 +447,20 @@ def email_deliver_many(*, email_ids: Sequence[int]) -> dict[int, DeliveryOutcome
     half_lease = float(settings.EMAIL_SENDING_LEASE_SECONDS) / 2
     started = time.monotonic()
     for index, row in enumerate(rows):
-        if time.monotonic() - started > half_lease:
+        if can_retry and time.monotonic() - started > half_lease:
             rest = [r.pk for r in rows[index:]]
             OutboundEmail.objects.filter(
                 pk__in=rest, status=EmailStatus.SENDING, sending_started_at=now
             ).update(status=EmailStatus.QUEUED, attempts=F("attempts") - 1)
             outcomes.update({pk: DeliveryOutcome("retry", 0) for pk in rest})
             break
-        outcomes[row.pk] = _send_claimed(row, now)
+        outcomes[row.pk] = _send_claimed(row, now, can_retry=can_retry)
     return outcomes
 
 
-def _send_claimed(row: OutboundEmail, token: dt.datetime) -> DeliveryOutcome:
+def _send_claimed(
+    row: OutboundEmail, token: dt.datetime, *, can_retry: bool = True
+) -> DeliveryOutcome:
     try:
         mailer.send(_build_message(row))
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
@@ -459,7 +468,11 @@ def _send_claimed(row: OutboundEmail, token: dt.datetime) -> DeliveryOutcome:
             pk=row.pk, status=EmailStatus.SENDING, sending_started_at=token
         )
         error = mailer.classify(exc)
-        if error.temporary and row.attempts < int(settings.EMAIL_MAX_ATTEMPTS):
+        if (
+            can_retry
+            and error.temporary
+            and row.attempts < int(settings.EMAIL_MAX_ATTEMPTS)
+        ):
             retry_in = _backoff(row.attempts)
             mine.update(
                 status=EmailStatus.QUEUED,
@@ -468,7 +481,12 @@ def _send_claimed(row: OutboundEmail, token: dt.datetime) -> DeliveryOutcome:
             )
             return DeliveryOutcome("retry", retry_in)
         reason = error.reason
-        if error.temporary:
+        if error.temporary and not can_retry:
+            reason = (
+                "Not retried: no background worker runs without "
+                f"CELERY_BROKER_URL; use Send again. {reason}"
+            )
+        elif error.temporary:
             reason = f"Gave up after {row.attempts} attempts. {reason}"
         mine.update(status=EmailStatus.FAILED, last_error=reason[:2000])
         return DeliveryOutcome("failed")

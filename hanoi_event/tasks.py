@@ -12,13 +12,14 @@ def email_deliver_batch(email_ids: list[int]) -> dict[str, int]:
     """Deliver the outbox rows ``email_ids`` one by one over this process's
     SMTP connection; rows no longer waiting are skipped. A temporary failure
     schedules that row again with exponential backoff (a new task with a
-    countdown); in eager mode (no broker) the row stays queued for the
-    sweeper or "send again" instead of retrying inline."""
+    countdown); in eager mode (no broker: no worker to retry later, no beat
+    to sweep) it marks the row failed with the reason, for "send again"."""
     counts = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
-    outcomes = services.email_deliver_many(email_ids=email_ids)
+    eager = bool(email_deliver_batch.request.is_eager)
+    outcomes = services.email_deliver_many(email_ids=email_ids, can_retry=not eager)
     for pk, outcome in outcomes.items():
         counts[outcome.result] += 1
-        if outcome.retry_in is not None and not email_deliver_batch.request.is_eager:
+        if outcome.retry_in is not None and not eager:
             services.email_enqueue(email_ids=[pk], countdown=outcome.retry_in)
     return counts
 

@@ -314,3 +314,37 @@ def test_connection_opened_before_a_fork_is_left_to_the_parent(smtp):
     assert mailer._state.connection is parent_connection
     assert [m["subject"] for m in smtp.messages] == ["parent 1", "child", "parent 2"]
     assert smtp.sessions == 2
+
+
+@pytest.mark.django_db
+def test_without_broker_a_temporary_failure_is_failed_for_send_again_not_left_waiting(
+    smtp, settings, django_capture_on_commit_callbacks
+):
+    # No broker: no worker retries later and no beat runs the sweeper, so a
+    # row left "queued" would never be sent (and "send again" takes failed
+    # rows only).
+    from hanoi_event.services import email_send_again
+    from hanoi_event.tasks import email_deliver_batch
+
+    settings.EMAIL_MAX_ATTEMPTS = 8
+    smtp.rcpt_reply = "451 4.7.1 Greylisted, try again"
+    row = _row()
+
+    result = email_deliver_batch.delay([row.pk])  # eager: runs here
+
+    row.refresh_from_db()
+    assert result.get() == {"sent": 0, "skipped": 0, "retry": 0, "failed": 1}
+    assert (row.status, row.attempts, row.last_error) == (
+        "failed",
+        1,
+        "Not retried: no background worker runs without CELERY_BROKER_URL; "
+        "use Send again. Recipient refused: "
+        "someone@example.org: 451 4.7.1 Greylisted, try again",
+    )
+
+    smtp.rcpt_reply = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert email_send_again(emails=[row]) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == ("sent", 1, "")
+    assert smtp.per_message_id() == {row.message_id: 1}
