@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urljoin
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -625,6 +626,9 @@ def organisation_request_create(
 ) -> OrganisationRequest:
     """Ask to register an organisation with a registration code.
     Idempotent: a user's pending request is returned as it is."""
+    # One request of a user at a time: a double post waits for the first,
+    # then finds it.
+    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
     existing = OrganisationRequest.objects.filter(
         event=event, requested_by=user, status=OrganisationRequestStatus.PENDING
     ).first()

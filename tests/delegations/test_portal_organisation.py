@@ -184,3 +184,45 @@ def test_approval_never_hands_a_state_delegation_to_a_requester(user_client, cod
         ).status_code
         == 404
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_request_sent_twice_at_the_same_time_returns_the_first():
+    """A double click: the second request arrives while the first is being
+    saved. It returns the first request instead of an error."""
+    import threading
+
+    from django.db import connection, transaction
+
+    code = RegistrationCodeFactory(event=EventFactory(is_current=True), code="NGO-2025")
+    user = VerifiedUserFactory(email="ngo@example.org")
+    created = threading.Event()
+    release = threading.Event()
+    outcome = {}
+
+    def create(key, hold):
+        try:
+            with transaction.atomic():
+                outcome[key] = services.organisation_request_create(
+                    user=user, event=code.event, **request_data()
+                ).pk
+                if hold:
+                    created.set()
+                    release.wait(10)
+        except ValidationError as exc:
+            outcome[key] = exc.messages
+        finally:
+            created.set()
+            connection.close()
+
+    first = threading.Thread(target=create, args=("first", True))
+    first.start()
+    assert created.wait(10)
+    second = threading.Thread(target=create, args=("second", False))
+    second.start()
+    second.join(1)
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert outcome["second"] == outcome["first"]
+    assert OrganisationRequest.objects.filter(requested_by=user).count() == 1
