@@ -235,3 +235,49 @@ def test_shipped_templates_exist_for_every_templated_kind_and_render_samples():
         )
         assert "{{" not in subject + text, kind
         assert subject and text.strip(), kind
+
+
+@pytest.mark.django_db
+def test_user_values_are_escaped_in_the_html_body_only():
+    from hanoi_event.selectors import _template_cache
+
+    _template_cache.clear()
+    event = EventFactory()
+    with transaction.atomic():
+        row = email_queue(
+            to="fp@example.org",
+            kind=EmailKind.INVITATION,
+            context={
+                "recipient_name": "<script>alert(1)</script> & Co",
+                "organisation_name": "A <b>bold</b> State",
+                "invitation_url": "https://x.example/inv/abc/",
+                "expires_on": "8 October 2025",
+            },
+            idempotency_key="escape:1",
+            event=event,
+        )
+    assert "Dear &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co," in row.html_body
+    assert "<strong>A &lt;b&gt;bold&lt;/b&gt; State</strong>" in row.html_body
+    assert "<script>" not in row.html_body
+    assert "<script>alert(1)</script> & Co" in row.text_body
+    assert row.subject.endswith("delegation of A <b>bold</b> State")
+
+
+@pytest.mark.django_db
+def test_language_variants_fall_back_to_their_base_language_then_english():
+    from hanoi_event.selectors import _template_cache, email_template_for
+
+    _template_cache.clear()
+    for language in ["zh-hans", "fr"]:
+        EmailTemplate.objects.create(
+            kind=EmailKind.INVITATION,
+            language=language,
+            subject=language,
+            text_body=language,
+        )
+
+    assert [
+        email_template_for(EmailKind.INVITATION, lang).language
+        for lang in ["zh-hans", "zh-Hans", "fr-ca", "fr", "pt-br", "zh", "es"]
+    ] == ["zh-hans", "zh-hans", "fr", "fr", "en", "en", "en"]
+    _template_cache.clear()

@@ -41,6 +41,16 @@ def _no_delivery(settings):
     settings.SITE_URL = "https://event.example.org"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_template_cache():
+    # Templates created by a test are rolled back; the process cache is not.
+    from hanoi_event.selectors import _template_cache
+
+    _template_cache.clear()
+    yield
+    _template_cache.clear()
+
+
 @pytest.fixture
 def deadline_event(db):
     return EventFactory(
