@@ -67,16 +67,28 @@ class StaffTwoFactorMiddleware:
                         + "?"
                         + urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
                     )
-        response = self.get_response(request)
-        if (
+        activating = (
             request.method == "POST"
             and user is not None
             and user.is_authenticated
             and path == reverse("mfa_activate_totp")
-            and response.status_code == 302
-        ):
+            and not _has_totp(user)
+        )
+        response = self.get_response(request)
+        # Only a TOTP created by this very request proves a code: allauth
+        # also redirects a POST when TOTP exists already or the password
+        # must be given again.
+        if activating and response.status_code == 302 and _has_totp(user):
             record_totp_activation(request)
         return response
+
+
+def _has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).exists()
 
 
 def staff_session_passed_two_factor(request) -> bool:

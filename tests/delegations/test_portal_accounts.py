@@ -133,6 +133,22 @@ def test_activating_totp_counts_as_the_second_factor_for_the_session(client):
     assert client.get("/admin/").status_code == 200
 
 
+def test_posting_to_totp_activation_with_totp_already_set_up_is_no_second_factor(
+    client,
+):
+    """With a password only: allauth answers a POST to the activation page
+    with a redirect (TOTP exists already; or re-authenticate). That is not an
+    activation, so the session has still not passed two-factor."""
+    staff = VerifiedUserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(staff, generate_totp_secret())
+    _password_session(client, staff)
+    response = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
+    assert response.status_code == 302
+    admin = client.get("/admin/")
+    assert admin.status_code == 302
+    assert admin["Location"] == "/accounts/2fa/reauthenticate/?next=%2Fadmin%2F"
+
+
 def test_full_login_with_totp_code_reaches_the_admin(client):
     staff = VerifiedUserFactory(
         email="officer@example.org", is_staff=True, is_superuser=True
