@@ -135,7 +135,12 @@ def classify(exc: BaseException) -> SendError:
     if isinstance(exc, smtplib.SMTPResponseException):
         code = exc.smtp_code
         reason = f"SMTP {code} {_text(exc.smtp_error)}"
-        if 500 <= code < 600 and code not in _RETRYABLE_5XX:
+        # Refused at the greeting or HELO: the answer is about this client's
+        # session (blocklisted IP, maintenance), not about the message.
+        session_refused = isinstance(
+            exc, smtplib.SMTPConnectError | smtplib.SMTPHeloError
+        )
+        if 500 <= code < 600 and code not in _RETRYABLE_5XX and not session_refused:
             return SendError(False, reason)
         return SendError(True, reason)
     if isinstance(exc, smtplib.SMTPServerDisconnected):

@@ -348,3 +348,49 @@ def test_without_broker_a_temporary_failure_is_failed_for_send_again_not_left_wa
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == ("sent", 1, "")
     assert smtp.per_message_id() == {row.message_id: 1}
+
+
+@pytest.mark.django_db
+def test_server_refusing_the_session_at_greeting_keeps_the_message_for_a_retry(
+    smtp, settings
+):
+    # "554 No SMTP service here" answers the connection, not this message (a
+    # blocklisted IP, a server in maintenance): like a refused connection, it
+    # must not fail every message outright.
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def greet_and_close():
+        for _ in range(2):
+            client, _addr = server.accept()
+            client.sendall(b"554 5.7.1 No SMTP service here\r\n")
+            client.close()
+
+    threading.Thread(target=greet_and_close, daemon=True).start()
+    settings.EMAIL_PORT = server.getsockname()[1]
+    row = _row()
+
+    try:
+        outcome = email_deliver(email_id=row.pk)
+    finally:
+        server.close()
+
+    row.refresh_from_db()
+    assert (outcome.result, outcome.retry_in) == ("retry", 10.0)
+    assert (row.status, row.attempts) == ("queued", 1)
+    assert row.last_error == "SMTP 554 5.7.1 No SMTP service here"
+
+
+def test_classify_session_refusals_as_temporary():
+    import smtplib
+
+    assert mailer.classify(
+        smtplib.SMTPConnectError(554, b"No SMTP service here")
+    ) == mailer.SendError(True, "SMTP 554 No SMTP service here")
+    assert mailer.classify(smtplib.SMTPHeloError(501, b"Bad HELO")) == mailer.SendError(
+        True, "SMTP 501 Bad HELO"
+    )
