@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -84,8 +84,12 @@ def _absolute(base_url: str, path: str) -> str:
     return urljoin(base_url, path)
 
 
-def _date_text(value: dt.date) -> str:
-    return date_format(value, "j F Y")
+def _date_text(value: dt.date, *, kind: str, language: str = "en") -> str:
+    """``value`` in the language the email of ``kind`` will be written in."""
+    from hanoi_event.selectors import email_template_for
+
+    with translation.override(email_template_for(kind, language).language):
+        return date_format(value, "j F Y")
 
 
 def _person_name(user: AbstractBaseUser | None) -> str:
@@ -162,7 +166,8 @@ def invitation_send(
                 base_url, reverse("portal:invitation", args=[token])
             ),
             "expires_on": _date_text(
-                timezone.localtime(invitation.expires_at, event.tzinfo).date()
+                timezone.localtime(invitation.expires_at, event.tzinfo).date(),
+                kind=EmailKind.INVITATION,
             ),
         },
         idempotency_key=f"invitation:{invitation.pk}",
@@ -402,7 +407,9 @@ def participant_send_link(*, participant: Participant, base_url: str) -> None:
             "expires_on": _date_text(
                 timezone.localtime(event.registration_deadline, event.tzinfo).date()
                 if event.registration_deadline
-                else event.start_date
+                else event.start_date,
+                kind=EmailKind.MEMBER_INVITATION,
+                language=participant.preferred_language,
             ),
         },
         language=participant.preferred_language,

@@ -380,3 +380,39 @@ def test_admin_invite_form_posted_twice_sends_one_invitation(
         admin_client.post(url, data)
     assert Invitation.objects.count() == 1
     assert [m.to for m in mail.outbox] == [["first@example.org"]]
+
+
+def test_expiry_date_in_the_email_is_in_the_emails_language(delegation):
+    """An organizer using the admin in French sends the (English) invitation:
+    its expiry date is written in English, as the rest of the message, and
+    in the event's time zone (20:00 UTC on 14 October is 03:00 on 15 October
+    in Hanoi)."""
+    from django.utils import translation
+
+    now = dt.datetime(2025, 9, 30, 20, 0, tzinfo=dt.UTC)
+    with translation.override("fr"):
+        services.invitation_send(
+            delegation=delegation,
+            email="dao@example.org",
+            invited_by=None,
+            base_url=BASE,
+            now=now,
+        )
+    row = OutboundEmail.objects.get()
+    assert row.language == "en"
+    assert "It expires on 15 October 2025." in row.text_body
+
+
+def test_member_link_expiry_date_is_in_the_emails_language(delegation):
+    from django.utils import translation
+
+    from tests.factories import ParticipantFactory
+
+    member = ParticipantFactory(
+        delegation=delegation, email="m@example.org", preferred_language="en"
+    )
+    with translation.override("fr"):
+        services.participant_send_link(participant=member, base_url=BASE)
+    row = OutboundEmail.objects.get()
+    assert row.language == "en"
+    assert "The link expires on 25 October 2025." in row.text_body
