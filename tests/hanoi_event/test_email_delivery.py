@@ -244,6 +244,12 @@ def test_rate_limit_is_counted_in_redis_per_second(settings):
         pytest.fail("TEST_REDIS_URL is not set: run the tests with scripts/test.sh")
     settings.CELERY_BROKER_URL = os.environ["TEST_REDIS_URL"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Warm up unlimited first: the first message's one-off costs (backend
+    # import, the host name for its Message-ID) fall between its limiter
+    # check and the time recorded below, and could carry it into the next
+    # second.
+    settings.EMAIL_RATE_LIMIT = 0
+    mailer.send(EmailMessage("warm-up", "t", "a@example.org", ["b@example.org"]))
     settings.EMAIL_RATE_LIMIT = 4
     mail.outbox = []
 
