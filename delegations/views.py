@@ -296,6 +296,7 @@ def registration(request):
     )
 
 
+@never_cache
 @login_required
 def participant(request, pk: int):
     participant = _visible_participant(request, pk)
@@ -316,6 +317,7 @@ def participant(request, pk: int):
     )
 
 
+@never_cache
 @login_required
 def participant_edit(request, pk: int):
     participant = _visible_participant(request, pk)

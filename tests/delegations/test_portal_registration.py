@@ -288,3 +288,14 @@ def test_delegate_does_not_get_rank_fields_but_focal_point_does(
     client.force_login(member.delegation.focal_point)
     fp = client.get(reverse("portal:participant_edit", args=[member.pk]))
     assert 'name="protocol_rank"' in fp.content.decode()
+
+
+def test_pages_with_passport_data_are_not_kept_in_caches(d_client, member):
+    """The record and its form show the passport: no browser or proxy may
+    keep them (a shared computer's back button after signing out)."""
+    d_client.get(reverse("portal:registration"))
+    for name in ("portal:participant", "portal:participant_edit"):
+        response = d_client.get(reverse(name, args=[member.pk]))
+        assert response.status_code == 200
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store", "no-cache"} <= directives
