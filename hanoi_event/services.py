@@ -746,7 +746,11 @@ def reminders_send_day_before(
     with transaction.atomic():
         for entry in day_before_agenda_recipients(event, tomorrow):
             participant = entry["participant"]
-            with translation.override(participant.preferred_language):
+            # The date in the words of the template the recipient gets.
+            template = email_template_for(
+                EmailKind.REMINDER_DAY_BEFORE, participant.preferred_language or "en"
+            )
+            with translation.override(template.language):
                 day = date_format(tomorrow, "l j F Y")
             row = email_queue(
                 to=participant.email,

@@ -284,3 +284,29 @@ def test_deadline_reminder_queries_do_not_grow_per_delegation_beyond_the_row_wri
     # Per delegation: the outbox row's insert and its read-back, nothing more.
     with django_assert_max_num_queries(4 + 2 * size):
         assert reminders_send_deadline(now=hanoi_morning(7)) == size
+
+
+def test_day_before_date_is_in_the_language_of_the_template_used(
+    deadline_event, monkeypatch
+):
+    # A French speaker with no French template gets the English text: the
+    # date in it is English too, not "samedi 25 octobre 2025".
+    participant = ParticipantFactory(
+        event=deadline_event,
+        delegation__event=deadline_event,
+        email="fr@example.org",
+        preferred_language="fr",
+    )
+    monkeypatch.setattr(
+        services,
+        "day_before_agenda_recipients",
+        lambda event, day: [{"participant": participant, "items": []}],
+    )
+
+    assert reminders_send_day_before(now=dt.datetime(2025, 10, 24, 11, tzinfo=dt.UTC))
+
+    row = OutboundEmail.objects.get()
+    assert (row.language, row.subject) == (
+        "en",
+        "HC: your agenda for Saturday 25 October 2025",
+    )
