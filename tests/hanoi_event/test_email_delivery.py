@@ -400,3 +400,21 @@ def test_classify_session_refusals_as_temporary():
     assert mailer.classify(smtplib.SMTPHeloError(501, b"Bad HELO")) == mailer.SendError(
         True, "SMTP 501 Bad HELO"
     )
+
+
+@pytest.mark.django_db
+def test_row_waiting_for_a_retry_whose_task_was_lost_is_swept_once_overdue(
+    smtp, settings
+):
+    settings.EMAIL_REQUEUE_AFTER_SECONDS = 300
+    smtp.rcpt_reply = "451 4.7.1 Greylisted, try again"
+    row = _row()
+    outcome = email_deliver(email_id=row.pk)  # the countdown task is never sent
+    row.refresh_from_db()
+    due = row.next_attempt_at
+    assert (outcome.result, outcome.retry_in, row.status) == ("retry", 10.0, "queued")
+
+    assert emails_due_for_sweep(now=due + dt.timedelta(seconds=299), limit=10) == []
+    assert emails_due_for_sweep(now=due + dt.timedelta(seconds=301), limit=10) == [
+        row.pk
+    ]
