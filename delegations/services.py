@@ -439,14 +439,16 @@ def participant_update(
 ) -> Participant:
     """Change a member's data. Refused once withdrawn. A change to the name,
     passport or photo of an approved record sends it back for review."""
-    # The delegation first (as participant_nominate and delegation_submit):
-    # one quota check at a time, and always the same lock order.
-    Delegation.objects.select_for_update().only("pk").get(pk=participant.delegation_id)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.status == ParticipantStatus.WITHDRAWN:
         raise ValidationError(_("This registration was withdrawn."))
     before = {name: _reviewed_value(participant, name) for name in REVIEWED_FIELDS}
     if "role" in data and data["role"] != participant.role:
+        # The delegation's lock, as participant_nominate: one quota check at
+        # a time. Taken after the participant's, as submit and withdraw do.
+        Delegation.objects.select_for_update().only("pk").get(
+            pk=participant.delegation_id
+        )
         _quota_check(
             delegation=participant.delegation,
             role=data["role"],
