@@ -385,6 +385,9 @@ def participant_send_link(request, pk: int):
     participant = _visible_participant(request, pk)
     if not permissions.is_focal_point(request.user, participant.delegation):
         raise Http404
+    if participant.status == ParticipantStatus.WITHDRAWN:
+        messages.error(request, _("This registration was withdrawn."))
+        return redirect("portal:delegation", participant.delegation_id)
     services.participant_send_link(participant=participant, base_url=_base_url(request))
     messages.success(
         request,

@@ -426,3 +426,19 @@ def test_role_change_waits_for_a_nomination_in_progress_and_keeps_the_quota():
         ).count()
         == 1
     )
+
+
+def test_send_link_to_a_withdrawn_member_sends_nothing(
+    fp_client, delegation, django_capture_on_commit_callbacks
+):
+    member = ParticipantFactory(
+        delegation=delegation,
+        email="gone@example.org",
+        status=ParticipantStatus.WITHDRAWN,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = fp_client.post(
+            reverse("portal:participant_send_link", args=[member.pk]), follow=True
+        )
+    assert OutboundEmail.objects.count() == 0
+    assert "This registration was withdrawn." in response.content.decode()
