@@ -166,17 +166,19 @@ def _text(value) -> str:
 _local_window = {"second": 0, "count": 0}
 
 
-def _rate_limit_wait() -> None:
+def _rate_limit_wait(*, clock=time.time, sleep=time.sleep) -> None:
+    """Wait until this message fits in EMAIL_RATE_LIMIT messages per second,
+    counted across all workers. ``clock`` and ``sleep`` are for tests."""
     limit = int(getattr(settings, "EMAIL_RATE_LIMIT", 0) or 0)
     if limit <= 0:
         return
     while True:
-        now = time.time()
+        now = clock()
         second = int(now)
         count = _count_in_window(second)
         if count <= limit:
             return
-        time.sleep(max(0.0, second + 1 - now))
+        sleep(max(0.0, second + 1 - now))
 
 
 def _count_in_window(second: int) -> int:
