@@ -123,7 +123,7 @@ def invitation_send(
     and sends nothing; ``force`` (resend) always makes a new link."""
     now = now or timezone.now()
     delegation = (
-        Delegation.objects.select_for_update()
+        Delegation.objects.select_for_update(of=("self",))
         .select_related("event", "organisation")
         .get(pk=delegation.pk)
     )
@@ -431,6 +431,19 @@ def _reviewed_value(participant: Participant, name: str):
 
 
 @transaction.atomic
+def _lock_member(participant: Participant) -> Participant:
+    """Lock the member's delegation, then the member, and return the member
+    fresh. Every service that changes a member and then the delegation's
+    status takes the two locks in this order, as delegation_submit does, so
+    two of them at once wait for each other instead of deadlocking."""
+    Delegation.objects.select_for_update().only("pk").get(pk=participant.delegation_id)
+    return (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("delegation__event")
+        .get(pk=participant.pk)
+    )
+
+
 def participant_update(
     *,
     participant: Participant,
@@ -439,16 +452,13 @@ def participant_update(
 ) -> Participant:
     """Change a member's data. Refused once withdrawn. A change to the name,
     passport or photo of an approved record sends it back for review."""
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    # The delegation's lock also makes quota checks one at a time, as in
+    # participant_nominate.
+    participant = _lock_member(participant)
     if participant.status == ParticipantStatus.WITHDRAWN:
         raise ValidationError(_("This registration was withdrawn."))
     before = {name: _reviewed_value(participant, name) for name in REVIEWED_FIELDS}
     if "role" in data and data["role"] != participant.role:
-        # The delegation's lock, as participant_nominate: one quota check at
-        # a time. Taken after the participant's, as submit and withdraw do.
-        Delegation.objects.select_for_update().only("pk").get(
-            pk=participant.delegation_id
-        )
         _quota_check(
             delegation=participant.delegation,
             role=data["role"],
@@ -500,11 +510,7 @@ def participant_submit(*, participant: Participant) -> Participant:
     already submitted or approved record is returned unchanged."""
     from hanoi_event.enums import EmailKind
 
-    participant = (
-        Participant.objects.select_for_update()
-        .select_related("delegation__event")
-        .get(pk=participant.pk)
-    )
+    participant = _lock_member(participant)
     if participant.status in (ParticipantStatus.SUBMITTED, ParticipantStatus.APPROVED):
         return participant
     if participant.status == ParticipantStatus.WITHDRAWN:
@@ -546,7 +552,7 @@ def participant_submit(*, participant: Participant) -> Participant:
 @transaction.atomic
 def participant_withdraw(*, participant: Participant) -> Participant:
     """Withdraw a registration (idempotent)."""
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    participant = _lock_member(participant)
     if participant.status != ParticipantStatus.WITHDRAWN:
         participant.status = ParticipantStatus.WITHDRAWN
         participant.save(update_fields=["status", "updated_at"])

@@ -442,3 +442,80 @@ def test_send_link_to_a_withdrawn_member_sends_nothing(
         )
     assert OutboundEmail.objects.count() == 0
     assert "This registration was withdrawn." in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_withdrawal_during_a_delegation_submit_waits_instead_of_deadlocking():
+    """delegation_submit locks the delegation, then its members. A member's
+    withdrawal at the same moment must take the locks in the same order: it
+    waits for the submit, then goes through (the other order deadlocks, and
+    PostgreSQL aborts one of the two with an error)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from delegations.models import Delegation
+
+    event = EventFactory(is_current=True)
+    delegation = DelegationFactory(
+        event=event,
+        status=DelegationStatus.REGISTERING,
+        focal_point=VerifiedUserFactory(),
+    )
+    ParticipantFactory(delegation=delegation, status=ParticipantStatus.APPROVED)
+    leaving = ParticipantFactory(
+        delegation=delegation, status=ParticipantStatus.SUBMITTED
+    )
+    holding = threading.Event()
+    go_on = threading.Event()
+    outcome = {}
+
+    def submit_like():
+        # delegation_submit's order: the delegation first, then a member.
+        try:
+            with transaction.atomic():
+                Delegation.objects.select_for_update().get(pk=delegation.pk)
+                holding.set()
+                go_on.wait(10)
+                Participant.objects.select_for_update().get(pk=leaving.pk)
+            outcome["submit"] = "done"
+        except Exception as exc:  # noqa: BLE001 - the deadlock error is the finding
+            outcome["submit"] = type(exc).__name__
+        finally:
+            holding.set()
+            connection.close()
+
+    def withdraw():
+        try:
+            services.participant_withdraw(participant=leaving)
+            outcome["withdraw"] = "done"
+        except Exception as exc:  # noqa: BLE001
+            outcome["withdraw"] = type(exc).__name__
+        finally:
+            connection.close()
+
+    submitter = threading.Thread(target=submit_like)
+    submitter.start()
+    assert holding.wait(10)
+    withdrawer = threading.Thread(target=withdraw)
+    withdrawer.start()
+    # Wait (bounded) until the withdrawal is blocked on a lock, then let the
+    # submit take the member's lock.
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.05)
+    go_on.set()
+    submitter.join(20)
+    withdrawer.join(20)
+
+    assert outcome == {"submit": "done", "withdraw": "done"}
+    leaving.refresh_from_db()
+    delegation.refresh_from_db()
+    assert leaving.status == ParticipantStatus.WITHDRAWN
+    assert delegation.status == DelegationStatus.ACCREDITED
