@@ -45,6 +45,10 @@ from .models import (
 
 # A change to these after approval sends the record back for review.
 REVIEWED_FIELDS = (
+    # Role and rank decide the badge category and the photo exemption.
+    "role",
+    "protocol_rank",
+    "is_spouse_of_dignitary",
     "honorific",
     "given_names",
     "family_name",
@@ -430,7 +434,6 @@ def _reviewed_value(participant: Participant, name: str):
     return value
 
 
-@transaction.atomic
 def _lock_member(participant: Participant) -> Participant:
     """Lock the member's delegation, then the member, and return the member
     fresh. Every service that changes a member and then the delegation's
@@ -444,6 +447,7 @@ def _lock_member(participant: Participant) -> Participant:
     )
 
 
+@transaction.atomic
 def participant_update(
     *,
     participant: Participant,

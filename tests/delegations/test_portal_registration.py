@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from delegations import services
 from delegations.enums import DelegationStatus, ParticipantStatus, ProtocolRank
 from delegations.models import Participant
 from hanoi_event.enums import EmailKind
@@ -299,3 +300,21 @@ def test_pages_with_passport_data_are_not_kept_in_caches(d_client, member):
         assert response.status_code == 200
         directives = {d.strip() for d in response["Cache-Control"].split(",")}
         assert {"private", "no-store", "no-cache"} <= directives
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"role": "adviser"},
+        {"protocol_rank": ProtocolRank.HEAD_OF_STATE},
+        {"is_spouse_of_dignitary": True},
+    ],
+)
+def test_change_of_role_or_rank_after_approval_sends_back_for_review(member, change):
+    Participant.objects.filter(pk=member.pk).update(status=ParticipantStatus.APPROVED)
+
+    services.participant_update(participant=member, data=dict(change))
+
+    member.refresh_from_db()
+    assert member.status == ParticipantStatus.SUBMITTED
+    assert member.decided_at is None
