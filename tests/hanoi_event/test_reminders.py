@@ -5,11 +5,12 @@ import datetime as dt
 import pytest
 
 from delegations.enums import DelegationStatus, ParticipantStatus, ProtocolRank
-from hanoi_event import services
+from hanoi_event import selectors
 from hanoi_event.enums import EmailKind
 from hanoi_event.models import OutboundEmail
 from hanoi_event.selectors import day_before_agenda_recipients
 from hanoi_event.services import (
+    reminders,
     reminders_send_day_before,
     reminders_send_deadline,
     reminders_send_missing_data,
@@ -233,7 +234,7 @@ def test_day_before_reminder_sends_what_the_hook_returns_once(
             }
         ]
 
-    monkeypatch.setattr(services, "day_before_agenda_recipients", hook)
+    monkeypatch.setattr(reminders, "day_before_agenda_recipients", hook)
     # 18:00 in Hanoi on 24 October: tomorrow is the 25th there.
     now = dt.datetime(2025, 10, 24, 11, 0, tzinfo=dt.UTC)
 
@@ -279,7 +280,7 @@ def test_deadline_reminder_queries_do_not_grow_per_delegation_beyond_the_row_wri
         ParticipantFactory(
             delegation=delegation, email=f"fp{i}@example.org", preferred_language="fr"
         )
-    services.email_template_for(EmailKind.REMINDER_DEADLINE, "fr")
+    selectors.email_template_for(EmailKind.REMINDER_DEADLINE, "fr")
 
     # Per delegation: the outbox row's insert and its read-back, nothing more.
     with django_assert_max_num_queries(4 + 2 * size):
@@ -298,7 +299,7 @@ def test_day_before_date_is_in_the_language_of_the_template_used(
         preferred_language="fr",
     )
     monkeypatch.setattr(
-        services,
+        reminders,
         "day_before_agenda_recipients",
         lambda event, day: [{"participant": participant, "items": []}],
     )
