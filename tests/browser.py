@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.totp import current_totp_code
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_PATH = "/usr/bin/chromium"
@@ -70,13 +72,7 @@ def admin_login(page, live_server, user, password: str) -> None:
     index page (fails the test otherwise)."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import (
-        TOTP,
-        format_hotp_value,
-        generate_totp_secret,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from allauth.mfa.utils import decrypt
     from django.core.cache import cache
     from playwright.sync_api import expect
@@ -95,8 +91,6 @@ def admin_login(page, live_server, user, password: str) -> None:
     # allauth refuses a code used in the last 30 s (kept in the cache) and
     # rate-limits logins: start clean.
     cache.clear()
-    counter = list(yield_hotp_counters_from_time())[-1]
-    code = format_hotp_value(hotp_value(secret, counter))
 
     page.goto(f"{live_server.url}/admin/login/?next=/admin/")
     page.wait_for_url("**/accounts/login/**")
@@ -104,7 +98,7 @@ def admin_login(page, live_server, user, password: str) -> None:
     page.locator("[name=password]").fill(password)
     page.locator("main form [type=submit]").first.click()
     page.wait_for_url("**/accounts/2fa/authenticate/**")
-    page.locator("[name=code]").fill(code)
+    page.locator("[name=code]").fill(current_totp_code(secret))
     page.locator("main form [type=submit]").first.click()
     page.wait_for_url(f"{live_server.url}/admin/")
     expect(page.locator("[name=code]")).to_have_count(0)

@@ -7,10 +7,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     SECRET_SESSION_KEY,
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -21,6 +18,7 @@ from hanoi_event.enums import EmailKind
 from hanoi_event.models import OutboundEmail
 from tests.conftest import staff_two_factor_pass
 from tests.factories import UserFactory, VerifiedUserFactory
+from tests.totp import current_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +39,6 @@ def _password_session(client, user):
     ]
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
-
-
-def _current_code(secret):
-    counter = list(yield_hotp_counters_from_time())[-1]
-    return format_hotp_value(hotp_value(secret, counter))
 
 
 def test_admin_login_page_sends_anonymous_users_to_the_portal_login():
@@ -123,7 +116,7 @@ def test_activating_totp_counts_as_the_second_factor_for_the_session(client):
     assert page.status_code == 200
     secret = client.session[SECRET_SESSION_KEY]
     response = client.post(
-        reverse("mfa_activate_totp"), {"code": _current_code(secret)}
+        reverse("mfa_activate_totp"), {"code": current_totp_code(secret)}
     )
     assert response.status_code == 302
     assert (
@@ -162,7 +155,7 @@ def test_full_login_with_totp_code_reaches_the_admin(client):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/authenticate/")
     response = client.post(
-        "/accounts/2fa/authenticate/", {"code": _current_code(secret)}
+        "/accounts/2fa/authenticate/", {"code": current_totp_code(secret)}
     )
     assert response.status_code == 302
     assert response["Location"] == "/admin/"

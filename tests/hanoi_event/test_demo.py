@@ -2,13 +2,7 @@ import datetime as dt
 import io
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
@@ -28,6 +22,7 @@ from hanoi_event.models import Event
 from sessions.enums import ProgrammeItemKind
 from sessions.models import ProgrammeItem, Room
 from tests.factories import EventFactory
+from tests.totp import current_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -123,11 +118,6 @@ def test_demo_event_becomes_the_current_event():
     ) == ["hanoi-2025"]
 
 
-def _current_totp_code(secret: str) -> str:
-    counter = list(yield_hotp_counters_from_time())[-1]
-    return format_hotp_value(hotp_value(secret, counter))
-
-
 def test_organizer_credentials_log_in(demo, client):
     assert client.login(username="organizer", password="hanoi-demo-2025")
 
@@ -147,7 +137,7 @@ def test_organizer_logs_in_by_email_and_totp_and_reaches_the_admin(demo, client)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/authenticate/")
     response = client.post(
-        "/accounts/2fa/authenticate/", {"code": _current_totp_code(secret)}
+        "/accounts/2fa/authenticate/", {"code": current_totp_code(secret)}
     )
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
