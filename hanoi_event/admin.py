@@ -1,21 +1,25 @@
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin, TabularInline
-
-from delegations.models import DelegationRoleQuota
+from unfold.admin import ModelAdmin
 
 from .models import Event
 
+# Inlines that apps above add to the event's page (for example the per-role
+# delegation quotas), registered from their AppConfig.ready().
+_EVENT_INLINES: list[type[InlineModelAdmin]] = []
 
-class DelegationRoleQuotaInline(TabularInline):
-    model = DelegationRoleQuota
-    fields = ["role", "max_count"]
-    extra = 0
+
+def register_event_inline(inline: type[InlineModelAdmin]) -> None:
+    """Show ``inline`` (an inline of a model with a foreign key to Event) on
+    the event's admin page. Registering it again is harmless."""
+    if inline not in _EVENT_INLINES:
+        _EVENT_INLINES.append(inline)
 
 
 @admin.register(Event)
 class EventAdmin(ModelAdmin):
-    """The event's own record, with its per-role delegation quotas inline."""
+    """The event's own record, with the inlines the apps register."""
 
     list_display = [
         "name",
@@ -28,7 +32,6 @@ class EventAdmin(ModelAdmin):
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [DelegationRoleQuotaInline]
     fieldsets = [
         (
             _("Identity"),
@@ -51,6 +54,9 @@ class EventAdmin(ModelAdmin):
         (_("Contact"), {"fields": ["contact_email"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        return list(_EVENT_INLINES)
 
 
 # The email outbox, templates and bulk sends; celery beat's schedules.

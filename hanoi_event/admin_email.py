@@ -19,9 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
+from unfold.widgets import UnfoldAdminSelectWidget
 
-from .email_templates import placeholders_for, sample_context
-from .enums import PRE_RENDERED_KINDS, EmailStatus
+from .enums import EmailStatus
+from .mail_kinds import (
+    mail_kind,
+    mail_kind_choices,
+    mail_kind_label,
+    placeholders_for,
+    sample_context,
+    templated_kinds,
+)
 from .models import BulkSend, EmailTemplate, OutboundEmail
 from .selectors import bulk_send_progress, email_status_counts
 from .services import bulk_send_start, email_render, email_send_again
@@ -55,19 +63,39 @@ def email_bulk_action(request, *, subject: str, text_body: str, recipients) -> B
 # ---------------------------------------------------------------- outbox
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds the apps declare (the field has no choices: a kind an app
+    adds needs no migration), plus any other kind found in the rows."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        declared = dict(mail_kind_choices())
+        found = model_admin.model.objects.order_by().values_list("kind", flat=True)
+        for value in found.distinct():
+            declared.setdefault(value, value)
+        return sorted(declared.items(), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(kind=self.value())
+        return queryset
+
+
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(ModelAdmin):
     list_display = [
         "created_at",
         "to_email",
-        "kind",
+        "kind_label",
         "language",
         "subject",
         "status_badge",
         "attempts",
         "sent_at",
     ]
-    list_filter = ["status", "kind", "language"]
+    list_filter = ["status", KindFilter, "language"]
     search_fields = ["to_email", "subject", "idempotency_key", "message_id"]
     date_hierarchy = "created_at"
     list_select_related = []
@@ -76,7 +104,7 @@ class OutboundEmailAdmin(ModelAdmin):
     actions = ["send_again"]
     fields = [
         "to_email",
-        "kind",
+        "kind_label",
         "language",
         "subject",
         "status",
@@ -111,6 +139,10 @@ class OutboundEmailAdmin(ModelAdmin):
     )
     def status_badge(self, obj):
         return obj.status, obj.get_status_display()
+
+    @display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj):
+        return mail_kind_label(obj.kind)
 
     @display(description=_("about"))
     def about_link(self, obj):
@@ -160,9 +192,23 @@ class EmailTemplateForm(forms.ModelForm):
         model = EmailTemplate
         fields = ["kind", "language", "subject", "text_body", "html_body"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = mail_kind_choices(templated_kinds())
+        current = self.instance.kind if self.instance.pk else None
+        if current and current not in dict(choices):
+            # A template of a kind no app declares any more stays editable.
+            choices.append((current, current))
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("kind"),
+            choices=[("", "---------"), *choices],
+            widget=UnfoldAdminSelectWidget(),
+        )
+
     def clean_kind(self):
         kind = self.cleaned_data["kind"]
-        if kind in PRE_RENDERED_KINDS:
+        declared = mail_kind(kind)
+        if declared is not None and not declared.templated:
             raise ValidationError(
                 _("This kind of message is written elsewhere and has no template.")
             )
@@ -205,10 +251,14 @@ class EmailTemplateForm(forms.ModelForm):
 @admin.register(EmailTemplate)
 class EmailTemplateAdmin(ModelAdmin):
     form = EmailTemplateForm
-    list_display = ["kind", "language", "subject", "updated_at"]
-    list_filter = ["kind", "language"]
+    list_display = ["kind_label", "language", "subject", "updated_at"]
+    list_filter = [KindFilter, "language"]
     search_fields = ["subject", "text_body"]
     change_form_after_template = "admin/hanoi_event/emailtemplate/preview.html"
+
+    @display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj):
+        return mail_kind_label(obj.kind)
 
     def _preview_context(self, obj: EmailTemplate | None, kind: str | None):
         if not kind:

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .enums import BulkSendStatus, EmailKind, EmailStatus
+from .enums import BulkSendStatus, EmailStatus
+from .mail_kinds import mail_kind_label
 
 
 def validate_time_zone(value: str) -> None:
@@ -122,11 +123,14 @@ class EmailTemplate(models.Model):
     """The subject and bodies of one kind of message in one language.
 
     Written in Django template syntax; the placeholders each kind offers are
-    listed in ``hanoi_event.email_templates.PLACEHOLDERS``. English ships for
-    every kind (migration 0003, from the files under templates/emails/).
+    declared with the kind (``hanoi_event.mail_kinds``). English ships for
+    every templated kind (created after ``migrate`` from the files the kind
+    names; ``manage.py email_templates_load``).
     """
 
-    kind = models.CharField(_("kind"), max_length=32, choices=EmailKind.choices)
+    # A kind from the mail-kind registry (not choices: a kind an app adds
+    # needs no migration here).
+    kind = models.CharField(_("kind"), max_length=32)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
@@ -157,6 +161,9 @@ class EmailTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.language})"
+
+    def get_kind_display(self) -> str:
+        return mail_kind_label(self.kind)
 
 
 class BulkSend(models.Model):
@@ -218,7 +225,7 @@ class OutboundEmail(models.Model):
     """
 
     to_email = models.CharField(_("recipient"), max_length=254)
-    kind = models.CharField(_("kind"), max_length=32, choices=EmailKind.choices)
+    kind = models.CharField(_("kind"), max_length=32)
     language = models.CharField(_("language"), max_length=8, default="en")
     subject = models.CharField(_("subject"), max_length=500)
     text_body = models.TextField(_("text body"))
@@ -297,3 +304,6 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to_email}"
+
+    def get_kind_display(self) -> str:
+        return mail_kind_label(self.kind)

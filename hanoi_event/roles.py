@@ -1,11 +1,14 @@
-"""Staff roles: one Django Group per role, with a declared set of permissions.
+"""Staff roles: one Django Group per role, with the permissions that the
+apps declare for it.
 
-``ROLE_PERMISSIONS`` is the single declaration. When a feature adds a model
-or a custom permission a role needs, add its ``"app_label.codename"`` here
-(the sessions app's label is ``event_sessions``) and run
-``manage.py sync_roles`` (``manage.py load_demo`` runs it too). Declare only
-permissions that exist: ``roles_sync`` refuses unknown ones, so a typo or a
-model that is not migrated yet fails loudly instead of silently granting less.
+The role names live here; what each role may do on an app's models is
+declared by that app (its ``roles.py``) and registered from its
+``AppConfig.ready()`` with ``register_role_permissions``. ``manage.py
+sync_roles`` (and ``manage.py load_demo``) makes each group hold exactly the
+union of the declarations. Declare only permissions that exist:
+``roles_sync`` refuses unknown ones, so a typo or a model that is not
+migrated yet fails loudly instead of silently granting less. The sessions
+app's label is ``event_sessions``.
 """
 
 from __future__ import annotations
@@ -24,112 +27,36 @@ SIDE_EVENT_REVIEWER = "Side-event reviewer"
 REGISTRATION_STAFF = "Registration staff"
 CHECK_IN_OPERATOR = "Check-in operator"
 
-ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    # The secretariat: everything about the event, its delegations and its
-    # programme; sees the staff accounts.
-    ORGANIZER: (
-        "auth.view_user",
-        "delegations.add_delegation",
-        "delegations.add_delegationrolequota",
-        "delegations.add_organisation",
-        "delegations.add_participant",
-        "delegations.change_delegation",
-        "delegations.change_delegationrolequota",
-        "delegations.change_organisation",
-        "delegations.change_participant",
-        "delegations.delete_delegation",
-        "delegations.delete_delegationrolequota",
-        "delegations.delete_organisation",
-        "delegations.delete_participant",
-        "delegations.view_delegation",
-        "delegations.view_delegationrolequota",
-        "delegations.view_organisation",
-        "delegations.view_participant",
-        # Invitations of focal points, registration codes for organisations
-        # that are not States, and their requests.
-        "delegations.change_invitation",
-        "delegations.view_invitation",
-        "delegations.add_registrationcode",
-        "delegations.change_registrationcode",
-        "delegations.delete_registrationcode",
-        "delegations.view_registrationcode",
-        "delegations.change_organisationrequest",
-        "delegations.view_organisationrequest",
-        # Email: the outbox ("send again" needs change), templates per
-        # language, bulk sends, and the beat schedules of reminders.
-        "django_celery_beat.change_periodictask",
-        "django_celery_beat.view_periodictask",
-        "django_celery_beat.view_crontabschedule",
-        "django_celery_beat.view_intervalschedule",
-        "hanoi_event.add_bulksend",
-        "hanoi_event.view_bulksend",
-        "hanoi_event.add_emailtemplate",
-        "hanoi_event.change_emailtemplate",
-        "hanoi_event.view_emailtemplate",
-        "hanoi_event.change_outboundemail",
-        "hanoi_event.view_outboundemail",
-        "event_sessions.add_programmeitem",
-        "event_sessions.add_room",
-        "event_sessions.change_programmeitem",
-        "event_sessions.change_room",
-        "event_sessions.delete_programmeitem",
-        "event_sessions.delete_room",
-        "event_sessions.view_programmeitem",
-        "event_sessions.view_room",
-        "hanoi_event.add_event",
-        "hanoi_event.change_event",
-        "hanoi_event.view_event",
-    ),
-    # Reviews nominations, credentials and photos; approves or rejects. The
-    # only role that sees passport data.
-    ACCREDITATION_OFFICER: (
-        "delegations.change_delegation",
-        "delegations.change_participant",
-        "delegations.view_passport",
-        "delegations.view_delegation",
-        "delegations.view_delegationrolequota",
-        "delegations.view_organisation",
-        "delegations.view_participant",
-        "hanoi_event.view_event",
-    ),
-    # Protocol ranks, signing slots, full powers, speaking list.
-    PROTOCOL_OFFICER: (
-        "delegations.change_participant",
-        "delegations.view_delegation",
-        "delegations.view_organisation",
-        "delegations.view_participant",
-        "event_sessions.change_programmeitem",
-        "event_sessions.view_programmeitem",
-        "event_sessions.view_room",
-        "hanoi_event.view_event",
-    ),
-    # Reviews side-event applications and places them into the slot grid.
-    SIDE_EVENT_REVIEWER: (
-        "delegations.view_delegation",
-        "delegations.view_organisation",
-        "event_sessions.add_programmeitem",
-        "event_sessions.change_programmeitem",
-        "event_sessions.view_programmeitem",
-        "event_sessions.view_room",
-        "hanoi_event.view_event",
-    ),
-    # Imports participant lists and corrects records.
-    REGISTRATION_STAFF: (
-        "delegations.add_participant",
-        "delegations.change_participant",
-        "delegations.view_delegation",
-        "delegations.view_delegationrolequota",
-        "delegations.view_organisation",
-        "delegations.view_participant",
-        "hanoi_event.view_event",
-    ),
-    # Scans badges at the gates.
-    CHECK_IN_OPERATOR: (
-        "delegations.view_delegation",
-        "delegations.view_participant",
-        "hanoi_event.view_event",
-    ),
-}
+# Who does what (PRODUCT.md): the secretariat does everything about the event;
+# accreditation officers review nominations, credentials and photos (the only
+# role that sees passport data); protocol officers handle ranks, signing and
+# the speaking list; side-event reviewers review and place side events;
+# registration staff import lists and correct records; check-in operators
+# scan badges at the gates.
+ROLES = (
+    ORGANIZER,
+    ACCREDITATION_OFFICER,
+    PROTOCOL_OFFICER,
+    SIDE_EVENT_REVIEWER,
+    REGISTRATION_STAFF,
+    CHECK_IN_OPERATOR,
+)
+
+_DECLARED: dict[str, set[str]] = {role: set() for role in ROLES}
+
+
+def register_role_permissions(declaration: Mapping[str, Iterable[str]]) -> None:
+    """Add an app's ``{role: ("app_label.codename", ...)}`` to the roles
+    (from ``AppConfig.ready()``; registering the same again is harmless)."""
+    for role, codes in declaration.items():
+        if role not in _DECLARED:
+            raise ImproperlyConfigured(f"Unknown staff role {role!r}.")
+        _DECLARED[role].update(codes)
+
+
+def role_permissions() -> dict[str, frozenset[str]]:
+    """Every role with the union of the permissions the apps declared."""
+    return {role: frozenset(codes) for role, codes in _DECLARED.items()}
 
 
 def _permissions_by_name(names: Iterable[str]) -> dict[str, Permission]:
@@ -165,7 +92,7 @@ def roles_sync(*, roles: Mapping[str, Iterable[str]] | None = None) -> None:
     """
     declared = {
         name: frozenset(codes)
-        for name, codes in (ROLE_PERMISSIONS if roles is None else roles).items()
+        for name, codes in (role_permissions() if roles is None else roles).items()
     }
     all_names = set().union(*declared.values()) if declared else set()
     found = _permissions_by_name(all_names)
@@ -178,3 +105,33 @@ def roles_sync(*, roles: Mapping[str, Iterable[str]] | None = None) -> None:
     for group_name, codes in declared.items():
         group, _created = Group.objects.get_or_create(name=group_name)
         group.permissions.set([found[code] for code in codes])
+
+
+# What the roles may do on this layer's own models (registered by
+# hanoi_event's AppConfig.ready() like every app's declaration). Organizers
+# see the staff accounts, the event record, the outbox ("send again" needs
+# change), the templates per language, bulk sends and the beat schedules.
+EVENT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    ORGANIZER: (
+        "auth.view_user",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.view_intervalschedule",
+        "hanoi_event.add_bulksend",
+        "hanoi_event.view_bulksend",
+        "hanoi_event.add_emailtemplate",
+        "hanoi_event.change_emailtemplate",
+        "hanoi_event.view_emailtemplate",
+        "hanoi_event.change_outboundemail",
+        "hanoi_event.view_outboundemail",
+        "hanoi_event.add_event",
+        "hanoi_event.change_event",
+        "hanoi_event.view_event",
+    ),
+    ACCREDITATION_OFFICER: ("hanoi_event.view_event",),
+    PROTOCOL_OFFICER: ("hanoi_event.view_event",),
+    SIDE_EVENT_REVIEWER: ("hanoi_event.view_event",),
+    REGISTRATION_STAFF: ("hanoi_event.view_event",),
+    CHECK_IN_OPERATOR: ("hanoi_event.view_event",),
+}

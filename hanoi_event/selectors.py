@@ -1,4 +1,5 @@
-"""Reads about the event that other apps reuse."""
+"""Reads of the bottom layer that other apps reuse: the current event, email
+templates, outbox counts."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import datetime as dt
 import time
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 
-from .email_templates import shipped_template
+from .mail_kinds import shipped_template
 from .enums import EmailStatus
 from .models import BulkSend, EmailTemplate, Event, OutboundEmail
 
@@ -99,84 +100,3 @@ def emails_due_for_sweep(*, now: dt.datetime, limit: int) -> list[int]:
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
-
-
-def registration_days_left(*, event: Event, now: dt.datetime) -> int | None:
-    """Calendar days (in the event's time zone) until the registration
-    deadline; None without a deadline."""
-    if event.registration_deadline is None:
-        return None
-    tz = event.tzinfo
-    return (
-        event.registration_deadline.astimezone(tz).date() - now.astimezone(tz).date()
-    ).days
-
-
-def reminder_deadline_delegations(*, event: Event) -> list:
-    """Delegations of ``event`` that have not submitted (invited or
-    registering) and have a focal point with an address. Each carries
-    ``focal_point_language``: the preferred language of the focal point's own
-    participant record in the delegation (None if they have none)."""
-    from delegations.enums import DelegationStatus
-    from delegations.models import Delegation, Participant
-
-    focal_point_language = Subquery(
-        Participant.objects.filter(
-            delegation=OuterRef("pk"), email__iexact=OuterRef("focal_point__email")
-        )
-        .order_by("pk")
-        .values("preferred_language")[:1]
-    )
-    return list(
-        Delegation.objects.filter(
-            event=event,
-            status__in=[DelegationStatus.INVITED, DelegationStatus.REGISTERING],
-            focal_point__isnull=False,
-        )
-        .exclude(focal_point__email="")
-        .select_related("organisation", "focal_point")
-        .annotate(focal_point_language=focal_point_language)
-        .order_by("pk")
-    )
-
-
-def reminder_missing_data_participants(*, event: Event) -> list:
-    """Participants (nominated or submitted) missing a required photo or
-    their passport number or expiry."""
-    from delegations.enums import ParticipantStatus
-    from delegations.models import Participant
-
-    candidates = (
-        Participant.objects.filter(
-            event=event,
-            status__in=[ParticipantStatus.NOMINATED, ParticipantStatus.SUBMITTED],
-        )
-        .filter(
-            Q(photo="")
-            | Q(photo__isnull=True)
-            | Q(passport_number="")
-            | Q(passport_expiry__isnull=True)
-        )
-        .order_by("pk")
-    )
-    return [p for p in candidates if participant_missing_data(p)]
-
-
-def participant_missing_data(participant) -> list[str]:
-    """What a participant still has to give: "photo", "passport"."""
-    missing = []
-    if not participant.photo and participant.photo_required:
-        missing.append("photo")
-    if not participant.passport_number or participant.passport_expiry is None:
-        missing.append("passport")
-    return missing
-
-
-def day_before_agenda_recipients(event: Event, day: dt.date) -> list[dict]:
-    """Who gets tomorrow's agenda: a list of
-    ``{"participant": Participant, "items": [{"time", "title", "room"}, ...]}``.
-
-    A hook for the programme issue: there are no registrations for sessions
-    yet, so nobody is due. Fill it in when they exist.
-    """
-    return []

@@ -1,13 +1,18 @@
-"""Celery tasks: thin doors into hanoi_event.services. They take ids."""
+"""Celery tasks of the outbox: thin doors into hanoi_event.services. They
+take ids. Their names are explicit and stable (messages in flight and celery
+beat rows store them)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from . import services
+from .background import BackgroundTask
+from .services.bulk import BULK_QUEUE_TASK
+from .services.outbox import DELIVER_TASK
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(base=BackgroundTask, name=DELIVER_TASK)
 def email_deliver_batch(email_ids: list[int]) -> dict[str, int]:
     """Deliver the outbox rows ``email_ids`` one by one over this process's
     SMTP connection; rows no longer waiting are skipped. A temporary failure
@@ -24,30 +29,13 @@ def email_deliver_batch(email_ids: list[int]) -> dict[str, int]:
     return counts
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(base=BackgroundTask, name="hanoi_event.tasks.email_sweep_task")
 def email_sweep_task() -> int:
     """Periodic (celery beat): re-enqueue rows lost by the broker or a worker."""
     return services.email_sweep()
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(base=BackgroundTask, name=BULK_QUEUE_TASK)
 def bulk_send_queue_task(bulk_send_id: int) -> int:
+    """Write and enqueue the outbox rows of a bulk send (idempotent)."""
     return services.bulk_send_queue(bulk_send_id=bulk_send_id)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def reminders_deadline_task() -> int:
-    """Periodic: registration deadline reminders to focal points."""
-    return services.reminders_send_deadline()
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def reminders_missing_data_task() -> int:
-    """Periodic: reminders to participants missing photo or passport data."""
-    return services.reminders_send_missing_data()
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def reminders_day_before_task() -> int:
-    """Periodic: tomorrow's agenda to participants registered to sessions."""
-    return services.reminders_send_day_before()

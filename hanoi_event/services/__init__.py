@@ -1,9 +1,11 @@
-"""Writes and workflows for what the whole event shares: the email outbox.
+"""Writes and workflows of the bottom layer: the email outbox.
 
-- ``outbox``: render templates, queue messages, send failed ones again;
+- ``outbox``: render templates, queue messages (one or many), send failed
+  ones again;
 - ``delivery``: claim, send and mark messages; retries; the sweeper;
-- ``bulk``: an organizer's message to many recipients;
-- ``reminders``: the scheduled reminders.
+- ``bulk``: an organizer's message to many recipients.
+
+Reminders belong to the apps whose data they read (delegations, sessions).
 """
 
 from .bulk import (
@@ -18,34 +20,30 @@ from .delivery import (
     email_sweep,
 )
 from .outbox import (
+    Message,
     email_enqueue,
     email_queue,
+    email_queue_many,
     email_queue_rendered,
     email_render,
     email_send_again,
     event_context,
 )
-from .reminders import (
-    reminders_send_day_before,
-    reminders_send_deadline,
-    reminders_send_missing_data,
-)
 
 __all__ = [
-    "bulk_send_enqueue",
     "DeliveryOutcome",
+    "Message",
+    "bulk_send_enqueue",
     "bulk_send_queue",
     "bulk_send_start",
     "email_deliver",
     "email_deliver_many",
     "email_enqueue",
     "email_queue",
+    "email_queue_many",
     "email_queue_rendered",
     "email_render",
     "email_send_again",
     "email_sweep",
     "event_context",
-    "reminders_send_day_before",
-    "reminders_send_deadline",
-    "reminders_send_missing_data",
 ]

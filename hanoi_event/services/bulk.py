@@ -3,34 +3,30 @@ in the background."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from ..enums import BulkSendStatus, EmailKind, EmailStatus
+from ..background import enqueue
+from ..enums import BulkSendStatus, EmailStatus
+from ..mail import BULK
 from ..models import BulkSend, Event, OutboundEmail
-from ..selectors import (
-    current_event,
-)
+from ..selectors import current_event
 from .outbox import _about_fields, _address_error, _message_id, email_enqueue
-
-logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- bulk sends
 
 
-def bulk_send_enqueue(bulk_send_id: int) -> None:
-    from ..tasks import bulk_send_queue_task
+# The stable name of the task that writes a bulk send's rows (tasks.py).
+BULK_QUEUE_TASK = "hanoi_event.tasks.bulk_send_queue_task"
 
-    try:
-        bulk_send_queue_task.delay(bulk_send_id)
-    except Exception:
-        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-            raise
-        logger.warning("could not enqueue bulk send %s", bulk_send_id, exc_info=True)
+
+def bulk_send_enqueue(bulk_send_id: int) -> None:
+    """Hand the bulk send to the workers now (the sweeper restarts one whose
+    queuing stopped, so a broker that is away only delays it)."""
+    enqueue(BULK_QUEUE_TASK, bulk_send_id)
 
 
 def bulk_send_start(
@@ -77,7 +73,7 @@ def bulk_send_start(
     bulk.full_clean()
     with transaction.atomic():
         bulk.save()
-        transaction.on_commit(lambda: bulk_send_enqueue(bulk.pk))
+        enqueue(BULK_QUEUE_TASK, bulk.pk, on_commit=True)
     return bulk
 
 
@@ -100,7 +96,7 @@ def bulk_send_queue(*, bulk_send_id: int) -> int:
             rows.append(
                 OutboundEmail(
                     to_email=email[:254],
-                    kind=EmailKind.BULK,
+                    kind=BULK,
                     language=language,
                     subject=bulk.subject[:500],
                     text_body=bulk.text_body,

@@ -10,14 +10,17 @@ Delivery guarantees (see also README):
   row is ``sending`` with a timestamp (a lease). The sweeper hands rows back to
   the workers when they wait too long (a lost broker message, Redis restarted)
   or sit in ``sending`` past the lease (a killed worker).
-* Never twice: a worker claims a row under ``select_for_update(skip_locked)``
-  and only when it is still ``queued`` (or its lease ran out), and commits
-  ``sending`` before talking to the SMTP server. The one window left is
-  between the server's "250 OK" for the message and the commit of ``sent``
-  (a millisecond): a worker killed exactly there leaves a ``sending`` row that
-  is sent again after the lease. SMTP itself has this window (RFC 1047); the
-  message keeps its Message-ID on every attempt, so a receiving system can
-  recognise the repeat.
+* Queued once: the idempotency key is unique, so queuing the same message
+  again (a retried request, a reminder run twice) returns the first row.
+* Sent at least once, and twice only in one narrow window: a worker claims a
+  row under ``select_for_update(skip_locked)`` and only when it is still
+  ``queued`` (or its lease ran out), and commits ``sending`` before talking
+  to the SMTP server. The window left is between the server's "250 OK" for
+  the message and the commit of ``sent`` (a fraction of a millisecond): a
+  worker killed exactly there leaves a ``sending`` row that is sent again
+  after the lease (``delivery.py`` says more). SMTP itself has this window
+  (RFC 1047); the message keeps its Message-ID on every attempt, so a
+  receiving system can recognise the repeat.
 """
 
 from __future__ import annotations
@@ -26,23 +29,23 @@ import logging
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from ..enums import PRE_RENDERED_KINDS, EmailKind, EmailStatus
+from ..background import enqueue
+from ..enums import EmailStatus
+from ..mail_kinds import mail_kind
 from ..models import EmailTemplate, Event, OutboundEmail
-from ..selectors import (
-    current_event,
-    email_template_for,
-)
+from ..selectors import current_event, email_template_for
 
 logger = logging.getLogger(__name__)
 
@@ -106,21 +109,24 @@ def event_context(event: Event | None, language: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- queuing
 
+# The stable name of the delivery task (hanoi_event/tasks.py).
+DELIVER_TASK = "hanoi_event.tasks.email_deliver_batch"
+
 _pending = threading.local()
 
 
-def _enqueue_on_commit(email_id: int) -> None:
-    """Hand ``email_id`` to the workers once the current transaction commits.
+def _enqueue_on_commit(email_ids: Sequence[int]) -> None:
+    """Hand ``email_ids`` to the workers once the current transaction commits.
 
-    The ids of one transaction are collected and enqueued in batches of
-    EMAIL_BATCH_SIZE, so queuing 2,500 invitations in one transaction makes
+    The ids of one transaction are collected and enqueued together in batches
+    of EMAIL_BATCH_SIZE, so queuing 2,500 invitations in one transaction makes
     50 broker messages, not 2,500. Ids of rows rolled back with a savepoint
     are enqueued too and found missing by the worker: harmless.
     """
     ids = getattr(_pending, "ids", None)
     if ids is None:
         ids = _pending.ids = []
-    ids.append(email_id)
+    ids.extend(email_ids)
     transaction.on_commit(_flush_pending)
 
 
@@ -133,21 +139,13 @@ def _flush_pending() -> None:
 
 def email_enqueue(*, email_ids: Sequence[int], countdown: float | None = None) -> None:
     """Send delivery tasks for ``email_ids`` (in batches) to the workers now.
-    Enqueuing a row twice is harmless: the second task finds it claimed."""
-    from ..tasks import email_deliver_batch
-
+    Enqueuing a row twice is harmless: the second task finds it claimed. A
+    broker that is away is logged: the rows wait in the database and the
+    sweeper hands them over once it is back."""
     size = max(1, int(settings.EMAIL_BATCH_SIZE))
     ids = list(email_ids)
     for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        try:
-            email_deliver_batch.apply_async((chunk,), countdown=countdown)
-        except Exception:
-            if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-                raise
-            # The broker is away: the rows are safe in the database and the
-            # sweeper hands them over once it is back.
-            logger.warning("could not enqueue emails %s", chunk, exc_info=True)
+        enqueue(DELIVER_TASK, ids[start : start + size], countdown=countdown)
 
 
 def _about_fields(about: models.Model | None) -> dict[str, Any]:
@@ -172,33 +170,144 @@ def _address_error(address: str) -> str:
     return ""
 
 
-def _store(row: OutboundEmail) -> OutboundEmail:
-    """Validate and insert ``row``; an existing row with its key wins."""
+def _prepared(row: OutboundEmail) -> OutboundEmail:
+    """Check a row before it is written: an invalid address makes it
+    ``failed`` with the reason (it is kept, so the failure shows); a key or
+    kind too long for its column is a ValidationError."""
+    errors = {}
+    if not row.idempotency_key or len(row.idempotency_key) > 255:
+        errors["idempotency_key"] = "The idempotency key needs 1 to 255 characters."
+    if not row.kind or len(row.kind) > 32:
+        errors["kind"] = "The kind needs 1 to 32 characters."
+    if errors:
+        raise ValidationError(errors)
     error = _address_error(row.to_email)
     if error:
         row.status, row.last_error = EmailStatus.FAILED, error
-        row.to_email = row.to_email[:254]
-    # Uniqueness of the key is the database's job (handled below); foreign
-    # keys come from model instances.
-    row.full_clean(
-        exclude=["content_type", "event", "bulk_send"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
-    # INSERT ... ON CONFLICT DO NOTHING, then read the row back: one round
-    # trip fewer than a savepoint, and no error in the database log for a
-    # repeat. The Message-ID (new for every call) tells whose row it is.
-    OutboundEmail.objects.bulk_create([row], ignore_conflicts=True)
-    stored = OutboundEmail.objects.filter(idempotency_key=row.idempotency_key).first()
-    if stored is None:
-        raise IntegrityError(f"outbox row {row.idempotency_key!r} was not stored")
-    if stored.message_id != row.message_id:
-        return stored
-    row = stored
-    row.was_created = True  # tells callers this call stored it
-    if row.status == EmailStatus.QUEUED:
-        _enqueue_on_commit(row.pk)
+    row.to_email = row.to_email[:254]
+    row.subject = row.subject[:500]
+    row.language = (row.language or "en")[:8]
     return row
+
+
+def _store_many(rows: Sequence[OutboundEmail]) -> list[OutboundEmail]:
+    """Insert ``rows`` in bulk; a row whose key exists already is not written
+    and the existing row is returned in its place. New rows come back with
+    ``was_created = True``; the waiting ones are enqueued on commit.
+
+    INSERT ... ON CONFLICT DO NOTHING, then one read of the keys: the
+    Message-ID (new for every call) tells whose row each one is. Two queries
+    per 1,000 messages, whatever happened before."""
+    rows = [_prepared(row) for row in rows]
+    if not rows:
+        return []
+    OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    keys = [row.idempotency_key for row in rows]
+    stored: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(keys), 1000):
+        stored.update(
+            (key, (pk, message_id))
+            for key, pk, message_id in OutboundEmail.objects.filter(
+                idempotency_key__in=keys[start : start + 1000]
+            ).values_list("idempotency_key", "pk", "message_id")
+        )
+    result: list[OutboundEmail] = []
+    existing: dict[int, int] = {}
+    to_enqueue: list[int] = []
+    seen: set[str] = set()
+    for row in rows:
+        pk, message_id = stored[row.idempotency_key]
+        if message_id == row.message_id and row.idempotency_key not in seen:
+            seen.add(row.idempotency_key)
+            row.pk = pk
+            row._state.adding = False
+            row._state.db = OutboundEmail.objects.db
+            row.was_created = True  # tells callers this call stored it
+            if row.status == EmailStatus.QUEUED:
+                to_enqueue.append(pk)
+            result.append(row)
+        else:
+            existing[len(result)] = pk
+            result.append(None)
+    if existing:
+        found = OutboundEmail.objects.in_bulk(list(existing.values()))
+        for index, pk in existing.items():
+            result[index] = found[pk]
+    if to_enqueue:
+        _enqueue_on_commit(to_enqueue)
+    return result
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of ``email_queue_many``: its recipient, context (the
+    kind's placeholders; JSON-friendly primitives), recipient's language,
+    idempotency key and what it is about."""
+
+    to: str
+    context: dict[str, Any]
+    idempotency_key: str
+    language: str = "en"
+    about: models.Model | None = None
+
+
+def _templated_kind(kind: str) -> None:
+    declared = mail_kind(kind)
+    if declared is None or not declared.templated:
+        raise ValidationError(
+            {"kind": f"{str(kind)!r} has no template; use email_queue_rendered."}
+        )
+
+
+def email_queue_many(
+    *, kind: str, messages: Iterable[Message], event: Event | None = None
+) -> list[OutboundEmail]:
+    """Render the template of ``kind`` for each message (in its language,
+    else English), store the outbox rows in bulk and enqueue their delivery
+    when the transaction commits. Returns the rows in order.
+
+    Idempotent per message: a key stored before returns the existing row and
+    sends nothing. An invalid address gives a row already ``failed``. The
+    event's placeholders (``event_name``, ``event_dates``, ...) and
+    ``recipient_email`` are added to each context. Templates are read once
+    per language and compiled once per process; the writes are two queries
+    per 1,000 messages.
+    """
+    _templated_kind(kind)
+    event = event or current_event()
+    now = timezone.now()
+    templates: dict[str, EmailTemplate] = {}
+    event_contexts: dict[str, dict[str, Any]] = {}
+    rows = []
+    for message in messages:
+        language = message.language or "en"
+        template = templates.get(language)
+        if template is None:
+            template = templates[language] = email_template_for(kind, language)
+        base = event_contexts.get(template.language)
+        if base is None:
+            base = event_contexts[template.language] = event_context(
+                event, template.language
+            )
+        subject, text, html = email_render(
+            template, {**base, "recipient_email": message.to, **message.context}
+        )
+        rows.append(
+            OutboundEmail(
+                to_email=message.to.strip(),
+                kind=kind,
+                language=template.language,
+                subject=subject,
+                text_body=text,
+                html_body=html,
+                idempotency_key=message.idempotency_key,
+                message_id=_message_id(),
+                event=event,
+                next_attempt_at=now,
+                **_about_fields(message.about),
+            )
+        )
+    return _store_many(rows)
 
 
 def email_queue(
@@ -211,40 +320,18 @@ def email_queue(
     about: models.Model | None = None,
     event: Event | None = None,
 ) -> OutboundEmail:
-    """Render the template for ``kind`` in ``language`` (else English), store
-    an outbox row and enqueue its delivery when the transaction commits.
-
-    Idempotent: the same ``idempotency_key`` again returns the existing row
-    and sends nothing. An invalid address gives a row already ``failed``.
-    ``context`` holds JSON-friendly primitives; the event's placeholders
-    (``event_name``, ``event_dates``, ...) and ``recipient_email`` are added.
-    """
-    if kind in PRE_RENDERED_KINDS or kind not in EmailKind.values:
-        raise ValidationError(
-            {"kind": f"{str(kind)!r} has no template; use email_queue_rendered."}
-        )
-    event = event or current_event()
-    template = email_template_for(kind, language or "en")
-    full_context = {
-        **event_context(event, template.language),
-        "recipient_email": to,
-        **context,
-    }
-    subject, text, html = email_render(template, full_context)
-    row = OutboundEmail(
-        to_email=to.strip(),
-        kind=kind,
-        language=template.language,
-        subject=subject[:500],
-        text_body=text,
-        html_body=html,
+    """One message of ``email_queue_many``: render the template for ``kind``
+    in ``language`` (else English), store an outbox row and enqueue its
+    delivery when the transaction commits. Idempotent on ``idempotency_key``;
+    ``row.was_created`` is True when this call stored it."""
+    message = Message(
+        to=to,
+        context=context,
         idempotency_key=idempotency_key,
-        message_id=_message_id(),
-        event=event,
-        next_attempt_at=timezone.now(),
-        **_about_fields(about),
+        language=language,
+        about=about,
     )
-    return _store(row)
+    return email_queue_many(kind=kind, messages=[message], event=event)[0]
 
 
 def email_queue_rendered(
@@ -265,7 +352,7 @@ def email_queue_rendered(
         to_email=to.strip(),
         kind=kind,
         language=language or translation.get_language() or "en",
-        subject=" ".join(subject.split())[:500],
+        subject=" ".join(subject.split()),
         text_body=text_body,
         html_body=html_body,
         idempotency_key=idempotency_key,
@@ -274,7 +361,7 @@ def email_queue_rendered(
         next_attempt_at=timezone.now(),
         **_about_fields(about),
     )
-    return _store(row)
+    return _store_many([row])[0]
 
 
 def email_send_again(*, emails: Iterable[OutboundEmail]) -> int:
@@ -293,6 +380,5 @@ def email_send_again(*, emails: Iterable[OutboundEmail]) -> int:
             next_attempt_at=timezone.now(),
             sending_started_at=None,
         )
-        for pk in requeue:
-            _enqueue_on_commit(pk)
+        _enqueue_on_commit(requeue)
     return len(requeue)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from hanoi_event.roles import ROLE_PERMISSIONS, roles_sync
+from hanoi_event.roles import role_permissions, roles_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_roles_sync_creates_the_six_staff_groups():
 def test_each_group_gets_exactly_its_declared_permissions():
     roles_sync()
 
-    for name, codes in ROLE_PERMISSIONS.items():
+    for name, codes in role_permissions().items():
         assert _permissions_of(name) == set(codes), name
     assert _permissions_of("Check-in operator") == {
         "delegations.view_delegation",
@@ -69,7 +69,7 @@ def test_only_accreditation_officers_see_passport_data():
 
     holders = sorted(
         name
-        for name in ROLE_PERMISSIONS
+        for name in role_permissions()
         if "delegations.view_passport" in _permissions_of(name)
     )
     assert holders == ["Accreditation officer"]
@@ -84,7 +84,7 @@ def test_roles_sync_twice_changes_nothing():
 
     assert sorted(Group.objects.values_list("pk", "name")) == groups
     assert _group_permission_rows() == rows
-    assert len(rows) == sum(len(set(codes)) for codes in ROLE_PERMISSIONS.values())
+    assert len(rows) == sum(len(set(codes)) for codes in role_permissions().values())
 
 
 def test_roles_sync_removes_permissions_that_are_not_declared():

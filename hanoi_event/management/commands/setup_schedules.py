@@ -1,19 +1,14 @@
 from django.core.management.base import BaseCommand
-from django_celery_beat.models import (
-    CrontabSchedule,
-    IntervalSchedule,
-    PeriodicTask,
-    PeriodicTasks,
-)
 
-from hanoi_event.schedules import ensure_schedules
+from hanoi_event.schedules import schedules_ensure
 
 
 class Command(BaseCommand):
-    help = "Create the missing celery beat schedules (sweeper, reminders). Idempotent."
+    help = (
+        "Create the missing celery beat schedules that the apps declare (outbox "
+        "sweeper, reminders). Idempotent; an organizer's changes are kept."
+    )
 
     def handle(self, *args, **options):
-        created = ensure_schedules(PeriodicTask, IntervalSchedule, CrontabSchedule)
-        if created:
-            PeriodicTasks.update_changed()
+        created = schedules_ensure()
         self.stdout.write(f"{created} schedule(s) created.")

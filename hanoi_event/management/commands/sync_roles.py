@@ -2,18 +2,19 @@
 
 from django.core.management.base import BaseCommand
 
-from hanoi_event.roles import ROLE_PERMISSIONS, roles_sync
+from hanoi_event.roles import role_permissions, roles_sync
 
 
 class Command(BaseCommand):
     help = (
         "Create or update the staff role groups (Organizer, Accreditation officer, "
-        "...) with exactly the permissions declared in hanoi_event/roles.py. "
+        "...) with exactly the permissions the apps declare (each app's roles.py). "
         "Running it again changes nothing."
     )
 
     def handle(self, *args, **options) -> None:
         roles_sync()
-        for name, codes in ROLE_PERMISSIONS.items():
-            self.stdout.write(f"{name}: {len(set(codes))} permissions")
-        self.stdout.write(self.style.SUCCESS(f"{len(ROLE_PERMISSIONS)} roles in sync."))
+        declared = role_permissions()
+        for name, codes in declared.items():
+            self.stdout.write(f"{name}: {len(codes)} permissions")
+        self.stdout.write(self.style.SUCCESS(f"{len(declared)} roles in sync."))
