@@ -15,6 +15,9 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hanoi_event.mail import ACCOUNT
+from hanoi_event.services import email_queue_rendered
+
 PENDING_INVITATION_SESSION_KEY = "portal_pending_invitation"
 
 
@@ -28,9 +31,6 @@ def pending_invitation(request) -> dict | None:
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        from hanoi_event.enums import EmailKind
-        from hanoi_event.services import email_queue_rendered
-
         message = self.render_mail(template_prefix, email, context)
         html_body = ""
         for content, mimetype in getattr(message, "alternatives", []) or []:
@@ -38,7 +38,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 html_body = content
         email_queue_rendered(
             to=email,
-            kind=EmailKind.ACCOUNT,
+            kind=ACCOUNT,
             subject=message.subject,
             text_body=message.body,
             html_body=html_body,

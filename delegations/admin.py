@@ -18,18 +18,28 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from hanoi_event.admin import register_event_inline
 from hanoi_event.admin_bulk import BulkEmailAdminMixin
 
 from . import permissions, portal_admin, selectors
 from .bulk_email import email_focal_points, email_participants
 from .enums import InvitationStatus
+from .fields import (
+    DECISION_FIELDS,
+    DELEGATION_ROLE_FIELDS,
+    IDENTITY_FIELDS,
+    PASSPORT_FIELDS,
+    PROFILE_SECTIONS,
+    missing_labels,
+)
 from .models import (
     Delegation,
+    DelegationRoleQuota,
     Invitation,
     Organisation,
     OrganisationRequest,
@@ -49,6 +59,17 @@ def titled_filter(base: type, title: str) -> type:
 
     TitledFilter.__name__ = f"Titled{base.__name__}"
     return TitledFilter
+
+
+class DelegationRoleQuotaInline(TabularInline):
+    """The event's per-role quotas, on the event's admin page."""
+
+    model = DelegationRoleQuota
+    fields = ["role", "max_count"]
+    extra = 0
+
+
+register_event_inline(DelegationRoleQuotaInline)
 
 
 # Django's auth admins, with unfold's look (forms from unfold.forms).
@@ -147,7 +168,8 @@ class DelegationAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
         return head.full_name if head else None
 
 
-PASSPORT_FIELDS = ("passport_number", "passport_expiry")
+# Shown in the identity section of the admin, after the profile's fields.
+IDENTITY_EXTRA = ("email", "photo_preview")
 
 
 class PassportHidingContextHelper(HistoricalRecordContextHelper):
@@ -193,62 +215,29 @@ class ParticipantAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     search_fields = ["given_names", "family_name", "email"]
     autocomplete_fields = ["delegation", "nationality", "user"]
     # Photos come in only through the portal, which checks and re-encodes them.
-    readonly_fields = ["photo_preview", "created_at", "updated_at"]
+    readonly_fields = ["photo_preview", "missing", "created_at", "updated_at"]
     fieldsets = [
         (
             _("Delegation and role"),
-            {
-                "fields": [
-                    "event",
-                    "delegation",
-                    "role",
-                    "protocol_rank",
-                    "is_spouse_of_dignitary",
-                    "user",
-                ]
-            },
+            {"fields": ["event", "delegation", *DELEGATION_ROLE_FIELDS, "user"]},
         ),
-        (
-            _("Identity"),
-            {
-                "fields": [
-                    "honorific",
-                    "given_names",
-                    "family_name",
-                    "gender",
-                    "function_title",
-                    "nationality",
-                    "date_of_birth",
-                    "email",
-                    "phone",
-                    "photo_preview",
-                ]
-            },
-        ),
-        (_("Passport"), {"fields": list(PASSPORT_FIELDS)}),
-        (
-            _("Travel and stay"),
-            {"fields": ["arrival_at", "departure_at", "hotel", "needs_visa_letter"]},
-        ),
-        (
-            _("Needs and preferences"),
-            {
-                "fields": [
-                    "dietary_needs",
-                    "accessibility_needs",
-                    "preferred_language",
-                    "consent_list_of_participants",
-                ]
-            },
+        *(
+            (
+                title,
+                {
+                    "fields": [*names, *IDENTITY_EXTRA]
+                    if names == IDENTITY_FIELDS
+                    else list(names)
+                },
+            )
+            for title, names in PROFILE_SECTIONS
         ),
         (
             _("Status"),
             {
                 "fields": [
-                    "status",
-                    "submitted_at",
-                    "decided_at",
-                    "rejection_reason",
+                    "missing",
+                    *DECISION_FIELDS,
                     "created_at",
                     "updated_at",
                 ]
@@ -268,6 +257,14 @@ class ParticipantAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     @display(description=_("photo"), boolean=True)
     def has_photo(self, obj: Participant) -> bool:
         return bool(obj.photo)
+
+    @display(description=_("still missing"))
+    def missing(self, obj: Participant) -> str:
+        # The one rule for "missing" (delegations.fields), as in the portal
+        # and the reminders.
+        if not obj.pk:
+            return "-"
+        return ", ".join(missing_labels(obj)) or _("Nothing")
 
     @display(description=_("photo"))
     def photo_preview(self, obj: Participant) -> str:

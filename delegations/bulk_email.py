@@ -4,13 +4,14 @@ background send). Each reads the selected records in one query."""
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hanoi_event.admin_bulk import bulk_email_action
 
 from .enums import ParticipantStatus
 from .models import Delegation, Participant
+from .selectors import focal_point_language_subquery
 
 
 def focal_point_recipients(
@@ -19,15 +20,12 @@ def focal_point_recipients(
     """(email, language, delegation) for each selected delegation with a focal
     point who has an address. The language is the focal point's own where
     they are also a member of the delegation (as for reminders), else English."""
-    own_language = Participant.objects.filter(
-        delegation=OuterRef("pk"), email__iexact=OuterRef("focal_point__email")
-    ).values("preferred_language")[:1]
     delegations = (
         Delegation.objects.filter(pk__in=queryset.values("pk"))
         .exclude(focal_point__isnull=True)
         .exclude(focal_point__email="")
         .select_related("focal_point")
-        .annotate(focal_point_language=Subquery(own_language))
+        .annotate(focal_point_language=focal_point_language_subquery())
     )
     return [
         (d.focal_point.email, d.focal_point_language or "en", d) for d in delegations

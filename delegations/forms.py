@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .enums import STATE_KINDS, DelegationRole, OrganisationKind
+from .fields import PROFILE_FIELDS
 from .models import Organisation, Participant
 from .uploads import (
     PDF_MAX_BYTES,
@@ -106,26 +107,7 @@ class ParticipantForm(PortalFormMixin, forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "honorific",
-            "given_names",
-            "family_name",
-            "gender",
-            "function_title",
-            "nationality",
-            "date_of_birth",
-            "passport_number",
-            "passport_expiry",
-            "phone",
-            "arrival_at",
-            "departure_at",
-            "hotel",
-            "needs_visa_letter",
-            "dietary_needs",
-            "accessibility_needs",
-            "preferred_language",
-            "consent_list_of_participants",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {
             "date_of_birth": DATE_WIDGET,
             "passport_expiry": DATE_WIDGET,

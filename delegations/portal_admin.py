@@ -22,10 +22,6 @@ from .models import Delegation
 InviteFormSet = forms.formset_factory(InviteFocalPointForm, extra=0)
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
 def note_verbale_link(delegation: Delegation) -> str:
     if not delegation.pk or not delegation.note_verbale:
         return "—"
@@ -53,7 +49,6 @@ def invite_focal_points(modeladmin, request, queryset):
                     delegation=delegation,
                     email=form.cleaned_data["email"],
                     invited_by=request.user,
-                    base_url=_base_url(request),
                 )
                 # No token: the same invitation was just sent (a double post).
                 sent += token is not None
@@ -111,7 +106,7 @@ def resend_invitations(modeladmin, request, queryset):
         if invitation.status == InvitationStatus.ACCEPTED:
             continue
         services.invitation_resend(
-            invitation=invitation, invited_by=request.user, base_url=_base_url(request)
+            invitation=invitation, invited_by=request.user
         )
         sent += 1
     modeladmin.message_user(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import datetime as dt
 
-from .enums import DelegationRole, ParticipantStatus
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from hanoi_event.models import Event
+
+from .enums import DelegationRole, DelegationStatus, ParticipantStatus
+from .fields import incomplete_q, missing_fields
 from .models import Delegation, Participant
 
 
@@ -96,3 +101,60 @@ def portal_delegation_members(delegation: Delegation) -> QuerySet[Participant]:
     return delegation.members.select_related("nationality", "user").order_by(
         "family_name", "given_names"
     )
+
+
+# Reminders ------------------------------------------------------------------
+
+
+def registration_days_left(*, event: Event, now: dt.datetime) -> int | None:
+    """Calendar days (in the event's time zone) until the registration
+    deadline; None without a deadline."""
+    if event.registration_deadline is None:
+        return None
+    tz = event.tzinfo
+    return (
+        event.registration_deadline.astimezone(tz).date() - now.astimezone(tz).date()
+    ).days
+
+
+def focal_point_language_subquery() -> Subquery:
+    """For a delegation queryset: the preferred language of the focal point's
+    own participant record in the delegation (None if they have none)."""
+    return Subquery(
+        Participant.objects.filter(
+            delegation=OuterRef("pk"), email__iexact=OuterRef("focal_point__email")
+        )
+        .order_by("pk")
+        .values("preferred_language")[:1]
+    )
+
+
+def reminder_deadline_delegations(*, event: Event) -> list[Delegation]:
+    """Delegations of ``event`` that have not submitted (invited or
+    registering) and have a focal point with an address. Each carries
+    ``focal_point_language`` (see ``focal_point_language_subquery``)."""
+    return list(
+        Delegation.objects.filter(
+            event=event,
+            status__in=[DelegationStatus.INVITED, DelegationStatus.REGISTERING],
+            focal_point__isnull=False,
+        )
+        .exclude(focal_point__email="")
+        .select_related("organisation", "focal_point")
+        .annotate(focal_point_language=focal_point_language_subquery())
+        .order_by("pk")
+    )
+
+
+def reminder_missing_data_participants(*, event: Event) -> list[Participant]:
+    """Participants (nominated or submitted) who still miss something their
+    registration needs (``fields.missing_fields``)."""
+    candidates = (
+        Participant.objects.filter(
+            event=event,
+            status__in=[ParticipantStatus.NOMINATED, ParticipantStatus.SUBMITTED],
+        )
+        .filter(incomplete_q())
+        .order_by("pk")
+    )
+    return [p for p in candidates if missing_fields(p)]

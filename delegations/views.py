@@ -4,7 +4,10 @@ redirect or render."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -32,10 +35,6 @@ from .models import Delegation, OrganisationRequest, Participant
 
 def _staff_verified(request) -> bool:
     return request.user.is_staff and staff_session_passed_two_factor(request)
-
-
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
 
 
 def _submit_and_report(request, submit, *, success: str) -> None:
@@ -70,7 +69,6 @@ def _visible_participant(request, pk: int) -> Participant:
 
 @login_required
 def home(request):
-    services.participants_claim_for_user(user=request.user)
     invitation = pending_invitation(request)
     if invitation:
         if services.user_has_verified_email(request.user, invitation["email"]):
@@ -149,10 +147,6 @@ def invitation(request, token: str):
             "token": token,
             "email": invitation.email,
         }
-        from urllib.parse import urlencode
-
-        from django.contrib.auth import get_user_model
-
         exists = (
             get_user_model().objects.filter(email__iexact=invitation.email).exists()
         )
@@ -215,9 +209,7 @@ def delegation_nominate(request, pk: int):
             _add_errors(form, exc)
         else:
             if request.POST.get("then") == "send_link":
-                services.participant_send_link(
-                    participant=participant, base_url=_base_url(request)
-                )
+                services.participant_send_link(participant=participant)
                 messages.success(
                     request,
                     _(
@@ -286,8 +278,9 @@ def delegation_submit(request, pk: int):
 
 @login_required
 def registration(request):
-    """The delegate's own record: its progress page."""
-    services.participants_claim_for_user(user=request.user)
+    """The delegate's own record: its progress page. (Records nominated with
+    the user's address were linked to the account when they signed in or
+    confirmed the address: a GET writes nothing.)"""
     participations = list(selectors.portal_own_participations(request.user))
     if len(participations) == 1:
         return redirect("portal:participant", participations[0].pk)
@@ -388,7 +381,7 @@ def participant_send_link(request, pk: int):
     if participant.status == ParticipantStatus.WITHDRAWN:
         messages.error(request, _("This registration was withdrawn."))
         return redirect("portal:delegation", participant.delegation_id)
-    services.participant_send_link(participant=participant, base_url=_base_url(request))
+    services.participant_send_link(participant=participant)
     messages.success(
         request,
         _("A link was sent to %(email)s.") % {"email": participant.email},

@@ -8,3 +8,24 @@ class EventSessionsConfig(AppConfig):
     label = "event_sessions"
     verbose_name = _("Programme")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Fill the bottom layer's registries with the programme's mail
+        kinds, schedules and role permissions; register the tasks."""
+        from hanoi_event.mail_kinds import register_mail_kinds
+        from hanoi_event.roles import register_role_permissions
+        from hanoi_event.schedules import Schedule, register_schedules
+
+        from . import tasks
+        from .mail import MAIL_KINDS
+        from .roles import ROLE_PERMISSIONS
+
+        register_mail_kinds(*MAIL_KINDS)
+        register_role_permissions(ROLE_PERMISSIONS)
+        register_schedules(
+            Schedule(
+                "Reminders: tomorrow's agenda",
+                task=tasks.REMINDERS_DAY_BEFORE_TASK,
+                crontab=("0", "11"),
+            )
+        )

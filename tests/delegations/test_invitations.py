@@ -10,14 +10,20 @@ from django.utils import timezone
 
 from delegations import services
 from delegations.enums import DelegationStatus, InvitationStatus
+from delegations.mail import INVITATION
 from delegations.models import Invitation
-from hanoi_event.enums import EmailKind
 from hanoi_event.models import OutboundEmail
 from tests.factories import DelegationFactory, EventFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
 
 BASE = "https://portal.example/"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    # Links in emails are SITE_URL + path (hanoi_event.links).
+    settings.SITE_URL = BASE.rstrip("/")
 
 
 @pytest.fixture
@@ -28,7 +34,7 @@ def delegation():
 
 def _invite(delegation, email="dao@example.org"):
     return services.invitation_send(
-        delegation=delegation, email=email, invited_by=None, base_url=BASE
+        delegation=delegation, email=email, invited_by=None
     )
 
 
@@ -54,7 +60,7 @@ def test_invitation_queues_the_invitation_email_with_the_link(
     with django_capture_on_commit_callbacks(execute=True):
         invitation, token = _invite(delegation)
     row = OutboundEmail.objects.get()
-    assert row.kind == EmailKind.INVITATION
+    assert row.kind == INVITATION
     assert row.to_email == "dao@example.org"
     assert row.idempotency_key == f"invitation:{invitation.pk}"
     assert f"{BASE}portal/invitation/{token}/" in row.text_body
@@ -209,7 +215,7 @@ def test_signed_in_with_another_address_cannot_accept(client, delegation):
 def test_resend_gives_a_new_link_and_revokes_the_old(delegation):
     invitation, old_token = _invite(delegation)
     new, new_token = services.invitation_resend(
-        invitation=invitation, invited_by=None, base_url=BASE
+        invitation=invitation, invited_by=None
     )
     assert new.pk != invitation.pk
     assert new.email == "dao@example.org"
@@ -395,7 +401,6 @@ def test_expiry_date_in_the_email_is_in_the_emails_language(delegation):
             delegation=delegation,
             email="dao@example.org",
             invited_by=None,
-            base_url=BASE,
             now=now,
         )
     row = OutboundEmail.objects.get()
@@ -412,7 +417,7 @@ def test_member_link_expiry_date_is_in_the_emails_language(delegation):
         delegation=delegation, email="m@example.org", preferred_language="en"
     )
     with translation.override("fr"):
-        services.participant_send_link(participant=member, base_url=BASE)
+        services.participant_send_link(participant=member)
     row = OutboundEmail.objects.get()
     assert row.language == "en"
     assert "The link expires on 25 October 2025." in row.text_body

@@ -14,7 +14,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from hanoi_event.enums import EmailKind
+from hanoi_event.mail import ACCOUNT
 from hanoi_event.models import OutboundEmail
 from tests.conftest import staff_two_factor_pass
 from tests.factories import UserFactory, VerifiedUserFactory
@@ -177,7 +177,7 @@ def test_signup_sends_the_confirmation_through_the_outbox(
     assert response.status_code == 302
     user = get_user_model().objects.get(email__iexact="new.person@example.org")
     assert EmailAddress.objects.get(user=user).verified is False
-    row = OutboundEmail.objects.get(kind=EmailKind.ACCOUNT)
+    row = OutboundEmail.objects.get(kind=ACCOUNT)
     assert row.to_email.lower() == "new.person@example.org"
     assert row.idempotency_key.startswith(
         "account:account/email/email_confirmation_signup:"
@@ -251,7 +251,6 @@ def test_home_with_an_invitation_for_another_address_stops_redirecting(client):
         delegation=delegation,
         email="dao@example.org",
         invited_by=None,
-        base_url="http://testserver/",
     )
     client.post(reverse("portal:invitation", args=[token]))  # anonymous: pending
     client.force_login(VerifiedUserFactory(email="someone@example.org"))

@@ -13,8 +13,8 @@ from PIL import Image
 
 from delegations import services
 from delegations.enums import DelegationRole, DelegationStatus, ParticipantStatus
+from delegations.mail import MEMBER_INVITATION
 from delegations.models import DelegationRoleQuota, Participant
-from hanoi_event.enums import EmailKind
 from hanoi_event.models import OutboundEmail
 from tests.factories import (
     DelegationFactory,
@@ -133,7 +133,7 @@ def test_nominate_and_send_link_queues_the_member_email(
     with django_capture_on_commit_callbacks(execute=True):
         response = nominate(fp_client, delegation, then="send_link")
     assert response["Location"] == reverse("portal:delegation", args=[delegation.pk])
-    row = OutboundEmail.objects.get(kind=EmailKind.MEMBER_INVITATION)
+    row = OutboundEmail.objects.get(kind=MEMBER_INVITATION)
     assert row.to_email == "mai.tran@example.org"
     assert "/accounts/signup/?email=mai.tran%40example.org" in row.text_body
     assert len(mail.outbox) == 1
@@ -314,7 +314,7 @@ def test_send_link_button_queues_a_member_invitation(
     with django_capture_on_commit_callbacks(execute=True):
         fp_client.post(reverse("portal:participant_send_link", args=[member.pk]))
     assert list(OutboundEmail.objects.values_list("kind", "to_email")) == [
-        (EmailKind.MEMBER_INVITATION, "m@example.org")
+        (MEMBER_INVITATION, "m@example.org")
     ]
 
 

@@ -11,8 +11,8 @@ from PIL import Image
 
 from delegations import services
 from delegations.enums import DelegationStatus, ParticipantStatus, ProtocolRank
+from delegations.mail import REGISTRATION_RECEIVED
 from delegations.models import Participant
-from hanoi_event.enums import EmailKind
 from hanoi_event.models import OutboundEmail
 from tests.factories import (
     DelegationFactory,
@@ -43,18 +43,20 @@ def delegate():
 
 @pytest.fixture
 def member(delegate):
+    """Nominated by the focal point (the service links the record to the
+    account that owns the verified address)."""
     event = EventFactory(is_current=True)
     delegation = DelegationFactory(
         event=event,
         focal_point=VerifiedUserFactory(),
         status=DelegationStatus.REGISTERING,
     )
-    return ParticipantFactory(
+    return services.participant_nominate(
         delegation=delegation,
         email="mai@example.org",
         given_names="Mai",
         family_name="Tran",
-        status=ParticipantStatus.NOMINATED,
+        role="delegate",
     )
 
 
@@ -95,11 +97,33 @@ def edit(client, member, data, photo=None):
     return client.post(reverse("portal:participant_edit", args=[member.pk]), data)
 
 
-def test_first_visit_links_the_nominated_record_to_the_account(d_client, member):
+def test_first_visit_shows_the_nominated_record_of_the_account(d_client, member):
     response = d_client.get(reverse("portal:registration"))
     assert response["Location"] == reverse("portal:participant", args=[member.pk])
     member.refresh_from_db()
     assert member.user.email == "mai@example.org"
+
+
+def test_signing_in_links_a_record_nominated_before_the_account_existed(client):
+    late = ParticipantFactory(email="late@example.org", user=None)
+    user = VerifiedUserFactory(email="late@example.org")
+
+    client.force_login(user)
+
+    late.refresh_from_db()
+    assert late.user == user
+    response = client.get(reverse("portal:registration"))
+    assert response["Location"] == reverse("portal:participant", args=[late.pk])
+
+
+def test_portal_pages_opened_with_get_write_nothing(d_client, delegate):
+    # Nominated (outside the service) after the user signed in: only the
+    # next sign-in or address confirmation links it, never a GET.
+    unlinked = ParticipantFactory(email="mai@example.org", user=None)
+    for name in ("portal:home", "portal:registration"):
+        assert d_client.get(reverse(name)).status_code == 200
+    unlinked.refresh_from_db()
+    assert unlinked.user is None
 
 
 def test_progress_lists_what_is_missing(d_client, member):
@@ -216,7 +240,7 @@ def test_submit_complete_record_sends_registration_received(
     assert member.status == ParticipantStatus.SUBMITTED
     assert (
         OutboundEmail.objects.filter(
-            kind=EmailKind.REGISTRATION_RECEIVED, to_email="mai@example.org"
+            kind=REGISTRATION_RECEIVED, to_email="mai@example.org"
         ).count()
         == 1
     )

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from delegations.enums import OrganisationKind, ParticipantStatus
 from delegations.models import Delegation, Organisation
-from hanoi_event.enums import EmailKind, EmailStatus
+from hanoi_event.enums import EmailStatus
+from hanoi_event.mail import BULK
 from hanoi_event.models import BulkSend, OutboundEmail
 from tests.conftest import staff_two_factor_pass
 from tests.factories import (
@@ -153,9 +154,9 @@ def test_valid_form_starts_one_bulk_send_and_redirects_to_its_progress(
     )
     rows = OutboundEmail.objects.filter(bulk_send=bulk)
     assert {(r.to_email, r.language, r.about, r.kind, r.status) for r in rows} == {
-        ("fp0@example.org", "en", delegations[0], EmailKind.BULK, EmailStatus.SENT),
-        ("fp1@example.org", "fr", delegations[1], EmailKind.BULK, EmailStatus.SENT),
-        ("fp2@example.org", "en", delegations[2], EmailKind.BULK, EmailStatus.SENT),
+        ("fp0@example.org", "en", delegations[0], BULK, EmailStatus.SENT),
+        ("fp1@example.org", "fr", delegations[1], BULK, EmailStatus.SENT),
+        ("fp2@example.org", "en", delegations[2], BULK, EmailStatus.SENT),
     }
     assert OutboundEmail.objects.count() == 3
     assert sorted(m.to[0] for m in mail.outbox) == [

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from hanoi_event.enums import BulkSendStatus, EmailKind, EmailStatus
+from delegations.mail import INVITATION
+from hanoi_event.enums import BulkSendStatus, EmailStatus
 from hanoi_event.models import BulkSend, EmailTemplate, OutboundEmail
 from tests.conftest import staff_two_factor_pass
 from tests.factories import UserFactory
@@ -13,7 +14,7 @@ from tests.factories import UserFactory
 def _row(i: int, status=EmailStatus.SENT, **extra) -> OutboundEmail:
     return OutboundEmail.objects.create(
         to_email=f"r{i}@example.org",
-        kind=EmailKind.INVITATION,
+        kind=INVITATION,
         subject=f"Subject {i}",
         text_body=f"Text {i}",
         html_body=extra.pop("html_body", ""),
@@ -116,7 +117,7 @@ def test_send_again_requeues_failed_rows_only_and_delivers_them(
 
 
 def test_template_with_syntax_error_is_refused_with_the_error(admin_client):
-    template = EmailTemplate.objects.get(kind=EmailKind.INVITATION, language="en")
+    template = EmailTemplate.objects.get(kind=INVITATION, language="en")
     url = reverse("admin:hanoi_event_emailtemplate_change", args=[template.pk])
 
     response = admin_client.post(
@@ -165,9 +166,7 @@ def test_template_failing_with_sample_data_is_refused(admin_client):
 def test_template_change_page_lists_placeholders_and_previews_sample_data(
     admin_client,
 ):
-    template = EmailTemplate.objects.get(
-        kind=EmailKind.ACCREDITATION_APPROVED, language="en"
-    )
+    template = EmailTemplate.objects.get(kind=INVITATION, language="en")
 
     response = admin_client.get(
         reverse("admin:hanoi_event_emailtemplate_change", args=[template.pk])
@@ -176,16 +175,19 @@ def test_template_change_page_lists_placeholders_and_previews_sample_data(
     assert response.status_code == 200
     names = [p.name for p in response.context["placeholders"]]
     assert names[:4] == [
-        "participant_name",
+        "recipient_name",
         "organisation_name",
-        "badge_number",
-        "badge_category",
+        "invitation_url",
+        "expires_on",
     ]
     assert "event_name" in names
     preview = response.context["preview"]
-    assert preview["subject"] == "Hanoi Convention: your accreditation is approved"
-    assert "Badge number: HN-000123" in preview["text"]
-    assert "Access: Plenary hall, Side-event rooms" in preview["text"]
+    assert preview["subject"] == (
+        "Hanoi Convention: invitation to register the delegation of "
+        "Republic of Example"
+    )
+    assert "https://event.example.org/invitations/abc123/" in preview["text"]
+    assert "8 October 2025" in preview["text"]
 
 
 def test_saving_a_valid_translation_creates_it(admin_client):
@@ -278,10 +280,10 @@ def test_beat_schedules_are_listed_in_the_admin_for_organizers_to_change(admin_c
 
     assert response.status_code == 200
     assert sorted(PeriodicTask.objects.values_list("task", flat=True)) == [
+        "delegations.reminders_deadline",
+        "delegations.reminders_missing_data",
+        "event_sessions.reminders_day_before",
         "hanoi_event.tasks.email_sweep_task",
-        "hanoi_event.tasks.reminders_day_before_task",
-        "hanoi_event.tasks.reminders_deadline_task",
-        "hanoi_event.tasks.reminders_missing_data_task",
     ]
     sweeper = PeriodicTask.objects.get(task="hanoi_event.tasks.email_sweep_task")
     assert (sweeper.interval.every, sweeper.interval.period) == (60, "seconds")
@@ -297,7 +299,7 @@ def test_setup_schedules_command_is_idempotent(db):
 
     call_command("setup_schedules")
     call_command("setup_schedules")
-    assert PeriodicTask.objects.filter(task__startswith="hanoi_event.").count() == 4
+    assert PeriodicTask.objects.count() == 4
 
 
 @pytest.mark.parametrize("n", [2, 12])
@@ -318,7 +320,7 @@ def test_email_template_changelist_query_count_does_not_grow(
 ):
     for language in languages:
         EmailTemplate.objects.create(
-            kind=EmailKind.INVITATION, language=language, subject="s", text_body="t"
+            kind=INVITATION, language=language, subject="s", text_body="t"
         )
     with django_assert_max_num_queries(10):
         response = admin_client.get(

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from hanoi_event import mailer
-from hanoi_event.enums import EmailKind, EmailStatus
+from hanoi_event.enums import EmailStatus
+from hanoi_event.mail import BULK
 from hanoi_event.models import OutboundEmail
 from hanoi_event.selectors import emails_due_for_sweep
 from hanoi_event.services import email_deliver, email_queue_rendered
@@ -38,7 +39,7 @@ def _row(to="someone@example.org", key="k1") -> OutboundEmail:
     with transaction.atomic():
         return email_queue_rendered(
             to=to,
-            kind=EmailKind.BULK,
+            kind=BULK,
             subject="Hello",
             text_body="Text",
             html_body="<p>Text</p>",
@@ -157,7 +158,7 @@ def test_sweeper_picks_rows_waiting_too_long_and_sending_past_the_lease(settings
     def row(key, status, **times):
         return OutboundEmail.objects.create(
             to_email="x@example.org",
-            kind=EmailKind.BULK,
+            kind=BULK,
             subject="s",
             text_body="t",
             status=status,

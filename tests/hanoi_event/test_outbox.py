@@ -4,7 +4,9 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from hanoi_event.enums import EmailKind, EmailStatus
+from delegations.mail import INVITATION
+from hanoi_event.enums import EmailStatus
+from hanoi_event.mail import ACCOUNT, BULK
 from hanoi_event.models import EmailTemplate, OutboundEmail
 from hanoi_event.services import email_queue, email_queue_rendered
 from tests.factories import DelegationFactory, EventFactory
@@ -20,7 +22,7 @@ def _locmem(settings):
 def _invite(event, key="invite:1", language="en", about=None):
     return email_queue(
         to="fp@example.org",
-        kind=EmailKind.INVITATION,
+        kind=INVITATION,
         context={
             "recipient_name": "Ms. Jane DOE",
             "organisation_name": "Republic of Example",
@@ -72,7 +74,7 @@ def test_email_queue_same_key_twice_returns_first_row_and_sends_once():
 def test_email_queue_uses_recipient_language_template_else_english():
     event = EventFactory()
     EmailTemplate.objects.create(
-        kind=EmailKind.INVITATION,
+        kind=INVITATION,
         language="fr",
         subject="Invitation : {{ organisation_name }}",
         text_body="Bonjour {{ recipient_name }}",
@@ -89,7 +91,7 @@ def test_email_queue_uses_recipient_language_template_else_english():
 def test_email_queue_rendered_with_invalid_address_is_failed_and_not_sent():
     row = email_queue_rendered(
         to="not an address",
-        kind=EmailKind.ACCOUNT,
+        kind=ACCOUNT,
         subject="Confirm",
         text_body="Hello",
         idempotency_key="acct:1",
@@ -142,7 +144,7 @@ def test_bulk_send_queues_one_row_per_distinct_address_and_delivers(settings):
     ]
     assert {m.subject for m in mail.outbox} == {"Shuttle times changed"}
     row = OutboundEmail.objects.get(to_email="a@example.org")
-    assert (row.kind, row.about, row.bulk_send) == (EmailKind.BULK, delegation, bulk)
+    assert (row.kind, row.about, row.bulk_send) == (BULK, delegation, bulk)
     failed = OutboundEmail.objects.get(to_email="broken")
     assert failed.last_error == "Invalid recipient address: 'broken'"
 
@@ -181,7 +183,7 @@ def test_rows_queued_in_one_transaction_are_enqueued_in_batches(settings):
         for i in range(10):
             email_queue_rendered(
                 to=f"p{i}@example.org",
-                kind=EmailKind.BULK,
+                kind=BULK,
                 subject="s",
                 text_body="t",
                 idempotency_key=f"batch:{i}",
@@ -196,9 +198,7 @@ def test_email_queue_rejects_a_kind_without_template():
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        email_queue(
-            to="a@example.org", kind=EmailKind.BULK, context={}, idempotency_key="x"
-        )
+        email_queue(to="a@example.org", kind=BULK, context={}, idempotency_key="x")
     assert error.value.message_dict == {
         "kind": ["'bulk' has no template; use email_queue_rendered."]
     }
@@ -210,7 +210,7 @@ def test_rolled_back_transaction_sends_nothing():
     with pytest.raises(RuntimeError), transaction.atomic():
         email_queue_rendered(
             to="a@example.org",
-            kind=EmailKind.BULK,
+            kind=BULK,
             subject="s",
             text_body="t",
             idempotency_key="rb",
@@ -221,14 +221,23 @@ def test_rolled_back_transaction_sends_nothing():
 
 
 def test_shipped_templates_exist_for_every_templated_kind_and_render_samples():
-    from hanoi_event.email_templates import (
-        TEMPLATED_KINDS,
+    from hanoi_event.mail_kinds import (
         sample_context,
         shipped_template,
+        templated_kinds,
     )
     from hanoi_event.services import email_render
 
-    for kind in TEMPLATED_KINDS:
+    kinds = [kind.value for kind in templated_kinds()]
+    assert sorted(kinds) == [
+        "invitation",
+        "member_invitation",
+        "registration_received",
+        "reminder_day_before",
+        "reminder_deadline",
+        "reminder_missing_data",
+    ]
+    for kind in kinds:
         texts = shipped_template(kind)
         subject, text, _html = email_render(
             EmailTemplate(kind=kind, language="en", **texts), sample_context(kind)
@@ -246,7 +255,7 @@ def test_user_values_are_escaped_in_the_html_body_only():
     with transaction.atomic():
         row = email_queue(
             to="fp@example.org",
-            kind=EmailKind.INVITATION,
+            kind=INVITATION,
             context={
                 "recipient_name": "<script>alert(1)</script> & Co",
                 "organisation_name": "A <b>bold</b> State",
@@ -270,14 +279,14 @@ def test_language_variants_fall_back_to_their_base_language_then_english():
     _template_cache.clear()
     for language in ["zh-hans", "fr"]:
         EmailTemplate.objects.create(
-            kind=EmailKind.INVITATION,
+            kind=INVITATION,
             language=language,
             subject=language,
             text_body=language,
         )
 
     assert [
-        email_template_for(EmailKind.INVITATION, lang).language
+        email_template_for(INVITATION, lang).language
         for lang in ["zh-hans", "zh-Hans", "fr-ca", "fr", "pt-br", "zh", "es"]
     ] == ["zh-hans", "zh-hans", "fr", "fr", "en", "en", "en"]
     _template_cache.clear()

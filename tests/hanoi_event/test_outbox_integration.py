@@ -11,7 +11,8 @@ import time
 import pytest
 from django.db import transaction
 
-from hanoi_event.enums import EmailKind, EmailStatus
+from hanoi_event.enums import EmailStatus
+from hanoi_event.mail import BULK
 from hanoi_event.models import OutboundEmail
 from hanoi_event.services import email_queue_rendered, email_sweep
 from tests.factories import EventFactory
@@ -138,14 +139,14 @@ def test_smtp_550_answer_marks_failed_with_reason(celery_worker, smtp_sink):
     with transaction.atomic():
         bad = email_queue_rendered(
             to="nobody@example.org",
-            kind=EmailKind.BULK,
+            kind=BULK,
             subject="Hello",
             text_body="Hello",
             idempotency_key="t:bad",
         )
         good = email_queue_rendered(
             to="somebody@example.org",
-            kind=EmailKind.BULK,
+            kind=BULK,
             subject="Hello",
             text_body="Hello",
             idempotency_key="t:good",
@@ -190,7 +191,7 @@ def test_same_reminder_run_twice_through_the_worker_sends_nothing_the_second_tim
     from django.utils import timezone
 
     from delegations.enums import DelegationStatus
-    from hanoi_event.tasks import reminders_deadline_task
+    from delegations.tasks import reminders_deadline_task
     from tests.factories import DelegationFactory, UserFactory
 
     event = EventFactory(
@@ -230,7 +231,7 @@ def test_beat_runs_the_sweeper_from_the_database_schedule(celery_beat, smtp_sink
     sweeper.save()
     lost = OutboundEmail.objects.create(
         to_email="lost@example.org",
-        kind=EmailKind.BULK,
+        kind=BULK,
         subject="Lost in the broker",
         text_body="Text",
         idempotency_key="t:lost",
