@@ -97,7 +97,9 @@ def missing_fields(participant) -> list[str]:
 def missing_labels(participant) -> list[str]:
     """``missing_fields`` as the fields' labels, for people to read."""
     meta = participant._meta
-    return [str(meta.get_field(name).verbose_name) for name in missing_fields(participant)]
+    return [
+        str(meta.get_field(name).verbose_name) for name in missing_fields(participant)
+    ]
 
 
 def incomplete_q() -> Q:

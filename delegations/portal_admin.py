@@ -105,9 +105,7 @@ def resend_invitations(modeladmin, request, queryset):
     for invitation in queryset.select_related("delegation"):
         if invitation.status == InvitationStatus.ACCEPTED:
             continue
-        services.invitation_resend(
-            invitation=invitation, invited_by=request.user
-        )
+        services.invitation_resend(invitation=invitation, invited_by=request.user)
         sent += 1
     modeladmin.message_user(
         request,

@@ -15,4 +15,3 @@ def claim_participations_on_login(sender, request, user, **kwargs) -> None:
 
 def claim_participations_on_confirm(sender, request, email_address, **kwargs) -> None:
     services.participants_claim_for_user(user=email_address.user)
-

@@ -46,7 +46,9 @@ class BackgroundTask(DjangoTask):
 
     def enqueue_on_commit(self, *args: Any, countdown: float | None = None) -> None:
         """``enqueue`` once the current transaction commits (now, outside one)."""
-        transaction.on_commit(functools.partial(self.enqueue, *args, countdown=countdown))
+        transaction.on_commit(
+            functools.partial(self.enqueue, *args, countdown=countdown)
+        )
 
 
 def task_named(name: str) -> BackgroundTask:

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 
-from .mail_kinds import shipped_template
 from .enums import EmailStatus
+from .mail_kinds import shipped_template
 from .models import BulkSend, EmailTemplate, Event, OutboundEmail
 
 

@@ -188,5 +188,3 @@ def invitation_accept(*, token: str, user: AbstractBaseUser) -> Invitation:
     delegation.full_clean()
     delegation.save()
     return invitation
-
-

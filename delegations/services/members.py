@@ -373,5 +373,3 @@ def delegation_submit(*, delegation: Delegation) -> Delegation:
         delegation.save(update_fields=["submitted_at", "updated_at"])
     delegation.refresh_from_db()
     return delegation_recompute_status(delegation=delegation)
-
-

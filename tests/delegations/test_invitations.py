@@ -33,9 +33,7 @@ def delegation():
 
 
 def _invite(delegation, email="dao@example.org"):
-    return services.invitation_send(
-        delegation=delegation, email=email, invited_by=None
-    )
+    return services.invitation_send(delegation=delegation, email=email, invited_by=None)
 
 
 def test_invitation_stores_only_the_hash_of_the_token(delegation):
@@ -214,9 +212,7 @@ def test_signed_in_with_another_address_cannot_accept(client, delegation):
 
 def test_resend_gives_a_new_link_and_revokes_the_old(delegation):
     invitation, old_token = _invite(delegation)
-    new, new_token = services.invitation_resend(
-        invitation=invitation, invited_by=None
-    )
+    new, new_token = services.invitation_resend(invitation=invitation, invited_by=None)
     assert new.pk != invitation.pk
     assert new.email == "dao@example.org"
     invitation.refresh_from_db()

@@ -6,9 +6,9 @@ import pytest
 
 from delegations.enums import DelegationStatus, ParticipantStatus, ProtocolRank
 from delegations.mail import REMINDER_DEADLINE
+from delegations.services import reminders_send_deadline, reminders_send_missing_data
 from hanoi_event.models import OutboundEmail
 from hanoi_event.selectors import email_template_for
-from delegations.services import reminders_send_deadline, reminders_send_missing_data
 from sessions.selectors import day_before_agenda_recipients
 from sessions.services import reminders as day_before
 from sessions.services import reminders_send_day_before
@@ -211,7 +211,11 @@ def test_missing_data_reminder_names_what_is_missing(deadline_event):
     assert reminders_send_missing_data() == 0
 
     rows = {r.to_email: r for r in OutboundEmail.objects.all()}
-    assert sorted(rows) == ["both@example.org", "phone@example.org", "photo@example.org"]
+    assert sorted(rows) == [
+        "both@example.org",
+        "phone@example.org",
+        "photo@example.org",
+    ]
     assert rows["both@example.org"].idempotency_key == f"reminder:missing:{both.pk}"
     assert (
         "- passport number\n- passport expiry\n- photo\n\nWithout it"
