@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "hanoi_event",
     "delegations",
     "sessions.apps.EventSessionsConfig",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ from delegations.enums import (
     ParticipantStatus,
     ProtocolRank,
 )
+from delegations.fields import DECISION_FIELDS, DELEGATION_ROLE_FIELDS, PROFILE_FIELDS
 from delegations.models import (
     Delegation,
     DelegationRoleQuota,
@@ -520,34 +521,14 @@ def _participants(
     return people
 
 
-PARTICIPANT_FIELDS = [
+# Every field the demo sets on a participant, so that a re-run puts an edited
+# record back to its demo values.
+PARTICIPANT_FIELDS = (
     "delegation",
-    "role",
-    "protocol_rank",
-    "is_spouse_of_dignitary",
-    "status",
-    "honorific",
-    "given_names",
-    "family_name",
-    "gender",
-    "function_title",
-    "nationality",
-    "date_of_birth",
-    "passport_number",
-    "passport_expiry",
-    "phone",
-    "arrival_at",
-    "departure_at",
-    "hotel",
-    "needs_visa_letter",
-    "dietary_needs",
-    "accessibility_needs",
-    "preferred_language",
-    "consent_list_of_participants",
-    "submitted_at",
-    "decided_at",
-    "rejection_reason",
-]
+    *DELEGATION_ROLE_FIELDS,
+    *DECISION_FIELDS,
+    *PROFILE_FIELDS,
+)
 
 
 def _check_participants(people: list[Participant]) -> None:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from hanoi_event.demo import demo_load
+from demo import demo_load
 
 
 class Command(BaseCommand):

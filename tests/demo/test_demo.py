@@ -17,7 +17,7 @@ from delegations.enums import (
     ParticipantStatus,
 )
 from delegations.models import Delegation, DelegationRoleQuota, Participant
-from hanoi_event.demo import demo_load
+from demo import demo_load
 from hanoi_event.models import Event
 from sessions.enums import ProgrammeItemKind
 from sessions.models import ProgrammeItem, Room
