@@ -20,8 +20,14 @@ ensure_debian_packages() {
   fi
 }
 
-# Create .venv and install the pinned requirements (again only when they change).
+# Create .venv and install the pinned requirements of the file named (default
+# requirements.txt; scripts/test.sh passes requirements-dev.txt), again only
+# when that file or one it includes with "-r" changes. Each file has its own
+# stamp, over its own text and that of the files it includes, so installing
+# the development set after the runtime set installs again whenever either
+# file has changed since.
 ensure_venv() {
+  local requirements=${1:-requirements.txt}
   local python="${PYTHON:-python3}"
   if [ ! -x .venv/bin/python ]; then
     if ! "$python" -m venv .venv 2>/dev/null; then
@@ -30,13 +36,20 @@ ensure_venv() {
       "$python" -m venv .venv
     fi
   fi
-  local stamp=.venv/.requirements.sha256
+  local files=("$requirements") i=0 include
+  while [ "$i" -lt "${#files[@]}" ]; do
+    while read -r include; do
+      files+=("$(dirname "${files[$i]}")/$include")
+    done < <(sed -nE 's/^[[:space:]]*(-r|--requirement)[[:space:]=]+([^[:space:]#]+).*/\2/p' "${files[$i]}")
+    i=$((i + 1))
+  done
+  local stamp=".venv/.$(basename "$requirements").sha256"
   local want
-  want=$(sha256sum requirements.txt | cut -d' ' -f1)
+  want=$(sha256sum "${files[@]}" | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "Installing Python packages from requirements.txt"
+    echo "Installing Python packages from $requirements"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -r requirements.txt
+    .venv/bin/python -m pip install -q -r "$requirements"
     echo "$want" > "$stamp"
   fi
 }

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-ensure_venv
+ensure_venv requirements.txt
 PY=.venv/bin/python
 
 $PY manage.py migrate --noinput
