@@ -342,3 +342,23 @@ def test_change_of_role_or_rank_after_approval_sends_back_for_review(member, cha
     member.refresh_from_db()
     assert member.status == ParticipantStatus.SUBMITTED
     assert member.decided_at is None
+
+
+def test_participant_update_writes_only_the_fields_it_names(member):
+    services.participant_update(
+        participant=member,
+        data={
+            "given_names": "Thi Mai",
+            "status": ParticipantStatus.APPROVED,
+            "decided_at": "2025-10-01T00:00:00Z",
+            "email": "other@example.org",
+            "user": None,
+            "delegation": None,
+        },
+    )
+    member.refresh_from_db()
+    assert member.given_names == "Thi Mai"
+    assert member.status == ParticipantStatus.NOMINATED
+    assert member.decided_at is None
+    assert member.email == "mai@example.org"
+    assert member.user.email == "mai@example.org"

@@ -183,8 +183,7 @@ def test_template_change_page_lists_placeholders_and_previews_sample_data(
     assert "event_name" in names
     preview = response.context["preview"]
     assert preview["subject"] == (
-        "Hanoi Convention: invitation to register the delegation of "
-        "Republic of Example"
+        "Hanoi Convention: invitation to register the delegation of Republic of Example"
     )
     assert "https://event.example.org/invitations/abc123/" in preview["text"]
     assert "8 October 2025" in preview["text"]

@@ -1,0 +1,103 @@
+"""The bottom layer's registries, filled by each app's ready()."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hanoi_event import dashboard, mail_kinds, roles, schedules
+from hanoi_event.mail_kinds import MailKind
+
+
+def test_each_app_declares_its_own_mail_kinds():
+    by_dir = {}
+    for kind in mail_kinds.mail_kinds():
+        owner = kind.shipped_dir.parent.name if kind.shipped_dir else "hanoi_event"
+        by_dir.setdefault(owner, []).append(kind.value)
+    assert {owner: sorted(values) for owner, values in by_dir.items()} == {
+        "hanoi_event": ["account", "bulk"],
+        "delegations": [
+            "invitation",
+            "member_invitation",
+            "registration_received",
+            "reminder_deadline",
+            "reminder_missing_data",
+        ],
+        "sessions": ["reminder_day_before"],
+    }
+
+
+def test_a_kind_declared_twice_differently_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="declared twice"):
+        mail_kinds.register_mail_kinds(MailKind("invitation", "Something else"))
+
+
+def test_registering_the_same_kind_again_is_harmless():
+    kind = mail_kinds.mail_kind("bulk")
+    mail_kinds.register_mail_kinds(kind)
+    assert mail_kinds.mail_kind("bulk") is kind
+
+
+def test_a_templated_kind_without_its_files_is_refused(tmp_path: Path):
+    with pytest.raises(ImproperlyConfigured, match="no .*ghost.subject.txt"):
+        mail_kinds.register_mail_kinds(MailKind("ghost", "Ghost", shipped_dir=tmp_path))
+    assert mail_kinds.mail_kind("ghost") is None
+
+
+def test_a_kind_no_app_declares_shows_its_raw_value():
+    assert mail_kinds.mail_kind_label("accreditation_approved") == (
+        "accreditation_approved"
+    )
+    assert mail_kinds.mail_kind_label("invitation") == (
+        "Invitation to a delegation's focal point"
+    )
+
+
+def test_each_app_declares_its_schedules_with_stable_task_names():
+    assert sorted((s.name, s.task) for s in schedules.registered_schedules()) == [
+        (
+            "Outbox sweeper: resend lost or stuck emails",
+            "hanoi_event.tasks.email_sweep_task",
+        ),
+        ("Reminders: missing registration data", "delegations.reminders_missing_data"),
+        (
+            "Reminders: registration deadline (focal points)",
+            "delegations.reminders_deadline",
+        ),
+        ("Reminders: tomorrow's agenda", "event_sessions.reminders_day_before"),
+    ]
+
+
+def test_a_schedule_needs_exactly_one_kind_of_timing():
+    with pytest.raises(ImproperlyConfigured):
+        schedules.Schedule("x", task="t")
+    with pytest.raises(ImproperlyConfigured):
+        schedules.Schedule("x", task="t", every=5, crontab=("0", "1"))
+
+
+def test_role_permissions_are_the_union_of_the_apps_declarations():
+    declared = roles.role_permissions()
+    assert "delegations.view_passport" in declared[roles.ACCREDITATION_OFFICER]
+    assert "event_sessions.view_room" in declared[roles.PROTOCOL_OFFICER]
+    assert "hanoi_event.view_event" in declared[roles.CHECK_IN_OPERATOR]
+    with pytest.raises(ImproperlyConfigured, match="Unknown staff role"):
+        roles.register_role_permissions({"Janitor": ("auth.view_user",)})
+
+
+def test_dashboard_registry_reads_contributions_in_order():
+    before = dashboard.dashboard_contributions()
+    assert dashboard.dashboard_figures(None) == []
+
+    def contribution(event):
+        return [dashboard.Figure(key="k", label="Label", value=3)]
+
+    dashboard.register_dashboard("test", contribution)
+    try:
+        assert dashboard.dashboard_figures(None) == [
+            dashboard.Figure(key="k", label="Label", value=3)
+        ]
+        with pytest.raises(ImproperlyConfigured):
+            dashboard.register_dashboard("test", lambda event: [])
+    finally:
+        dashboard._CONTRIBUTIONS.pop("test")
+    assert dashboard.dashboard_contributions() == before
