@@ -56,16 +56,10 @@ DELEGATION_ROLE_FIELDS = ("role", "protocol_rank", "is_spouse_of_dignitary")
 # Written by the review services only.
 DECISION_FIELDS = ("status", "submitted_at", "decided_at", "rejection_reason")
 
+# Every identity field but the honorific, and the passport.
 REQUIRED_TO_SUBMIT = (
-    "given_names",
-    "family_name",
-    "gender",
-    "function_title",
-    "nationality",
-    "date_of_birth",
-    "passport_number",
-    "passport_expiry",
-    "phone",
+    *(name for name in IDENTITY_FIELDS if name != "honorific"),
+    *PASSPORT_FIELDS,
 )
 PHOTO_FIELD = "photo"
 

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from hanoi_event.links import absolute_reverse
 from hanoi_event.models import Event
 from hanoi_event.selectors import current_event, email_template_for
-from hanoi_event.services import Message, email_queue_many
+from hanoi_event.services import Message, created_count, email_queue_many
 
 from ..fields import missing_labels
 from ..mail import REMINDER_DEADLINE, REMINDER_MISSING_DATA
@@ -22,10 +22,6 @@ from ..selectors import (
     reminder_missing_data_participants,
 )
 from ._mail import date_in_email_language
-
-
-def _created(rows) -> int:
-    return sum(1 for row in rows if getattr(row, "was_created", False))
 
 
 def reminders_send_deadline(
@@ -75,7 +71,7 @@ def reminders_send_deadline(
                 about=delegation,
             )
         )
-    return _created(
+    return created_count(
         email_queue_many(kind=REMINDER_DEADLINE, messages=messages, event=event)
     )
 
@@ -110,6 +106,6 @@ def reminders_send_missing_data(
                 about=participant,
             )
         )
-    return _created(
+    return created_count(
         email_queue_many(kind=REMINDER_MISSING_DATA, messages=messages, event=event)
     )

@@ -21,6 +21,7 @@ from .delivery import (
 )
 from .outbox import (
     Message,
+    created_count,
     email_enqueue,
     email_queue,
     email_queue_many,
@@ -36,6 +37,7 @@ __all__ = [
     "bulk_send_enqueue",
     "bulk_send_queue",
     "bulk_send_start",
+    "created_count",
     "email_deliver",
     "email_deliver_many",
     "email_enqueue",

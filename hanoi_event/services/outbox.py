@@ -310,6 +310,12 @@ def email_queue_many(
     return _store_many(rows)
 
 
+def created_count(rows: Iterable[OutboundEmail]) -> int:
+    """How many of ``rows`` (from ``email_queue_many``) this call stored; the
+    others were queued before under the same idempotency key."""
+    return sum(1 for row in rows if getattr(row, "was_created", False))
+
+
 def email_queue(
     *,
     to: str,

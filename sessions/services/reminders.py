@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from hanoi_event.models import Event
 from hanoi_event.selectors import current_event, email_template_for
-from hanoi_event.services import Message, email_queue_many
+from hanoi_event.services import Message, created_count, email_queue_many
 
 from ..mail import REMINDER_DAY_BEFORE
 from ..selectors import day_before_agenda_recipients
@@ -51,5 +51,6 @@ def reminders_send_day_before(
                 about=participant,
             )
         )
-    rows = email_queue_many(kind=REMINDER_DAY_BEFORE, messages=messages, event=event)
-    return sum(1 for row in rows if getattr(row, "was_created", False))
+    return created_count(
+        email_queue_many(kind=REMINDER_DAY_BEFORE, messages=messages, event=event)
+    )
