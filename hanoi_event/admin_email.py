@@ -15,6 +15,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template import Template, TemplateSyntaxError
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
@@ -197,7 +198,7 @@ class EmailTemplateForm(forms.ModelForm):
             # A template of a kind no app declares any more stays editable.
             choices.append((current, current))
         self.fields["kind"] = forms.ChoiceField(
-            label=_("kind"),
+            label=capfirst(EmailTemplate._meta.get_field("kind").verbose_name),
             choices=[("", "---------"), *choices],
             widget=UnfoldAdminSelectWidget(),
         )
