@@ -551,3 +551,95 @@ class OrganisationRequest(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TransferLog(models.Model):
+    """One import or export of a list (participants, delegations,
+    organisations, programme items, the security clearance list): who, when,
+    which file, what came of it. Written by ``delegations.services.imports``
+    and ``exports``; the admin lists them.
+
+    An import keeps its uploaded file (``payload``) from the check to the
+    confirmation and drops it once imported, refused or expired; a background
+    export keeps the file it made until it expires. The stored report never
+    holds passport data (``fields.RESTRICTED_FIELDS``)."""
+
+    class Direction(models.TextChoices):
+        IMPORT = "import", _("Import")
+        EXPORT = "export", _("Export")
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        PORTAL = "portal", _("Portal")
+        COMMAND = "command", _("Command line")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("In progress")
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Refused (nothing written)")
+        EXPIRED = "expired", _("Not confirmed (discarded)")
+
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices
+    )
+    kind = models.CharField(_("list"), max_length=32)
+    source = models.CharField(_("from"), max_length=8, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RUNNING
+    )
+    phase = models.CharField(_("phase"), max_length=16, blank=True)
+    event = models.ForeignKey(
+        "hanoi_event.Event",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="transfer_logs",
+        verbose_name=_("delegation"),
+        help_text=_("Portal imports: the focal point's delegation."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor = models.CharField(
+        _("by"), max_length=255, help_text=_("Who, as written at the time.")
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveIntegerField(_("file size (bytes)"), default=0)
+    payload = models.BinaryField(_("file"), null=True, blank=True, editable=False)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import or export")
+        verbose_name_plural = _("imports and exports")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["-created_at"], name="transferlog_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.kind}: {self.file_name}"
