@@ -3,7 +3,11 @@ from django.contrib.admin.options import InlineModelAdmin
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
+from . import admin_site
 from .models import Event
+
+# The admin's login page never authenticates: sign-in is allauth's.
+admin_site.install(admin.site)
 
 # Inlines that apps above add to the event's page (for example the per-role
 # delegation quotas), registered from their AppConfig.ready().

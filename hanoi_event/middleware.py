@@ -24,12 +24,14 @@ class EventTimezoneMiddleware:
 class StaffTwoFactorMiddleware:
     """Staff reach the admin only after two-factor authentication (TOTP).
 
-    - The admin's own login page sends everyone to the portal's login page
-      (allauth: email, password, then the TOTP code when one is set up).
+    - Sign-in is allauth's: the admin's own login page never authenticates
+      (``hanoi_event.admin_site``), it sends people to allauth's login page.
     - A staff member without TOTP is sent to set it up first (allauth asks
       for the password again, then shows the QR code).
     - A staff member with TOTP whose session did not pass the TOTP step (a
-      session from before it was set up) is asked for a code.
+      session from before it was set up) is asked for a code, for the admin
+      and for the two-factor pages (recovery codes, turning TOTP off), which
+      allauth would otherwise open after the password alone.
     - Setting TOTP up proves the code, so it counts as the second factor for
       the session.
     """
@@ -39,39 +41,23 @@ class StaffTwoFactorMiddleware:
 
     def __call__(self, request):
         from django.contrib.auth import REDIRECT_FIELD_NAME
-        from django.core.exceptions import PermissionDenied
         from django.http import HttpResponseRedirect
-        from django.urls import reverse
         from django.utils.http import urlencode
 
-        admin_root = reverse("admin:index")
-        # request.path, like reverse(), includes the script prefix (SCRIPT_NAME).
-        path = request.path
         user = getattr(request, "user", None)
-        if path.startswith(admin_root) and user is not None:
-            if path == reverse("admin:login"):
-                if user.is_authenticated and not user.is_staff:
-                    raise PermissionDenied
-                if not user.is_authenticated:
-                    query = request.GET.get(REDIRECT_FIELD_NAME) or admin_root
-                    return HttpResponseRedirect(
-                        reverse("account_login")
-                        + "?"
-                        + urlencode({REDIRECT_FIELD_NAME: query})
-                    )
-            elif user.is_authenticated and user.is_staff:
-                redirect_to = staff_two_factor_redirect(request)
-                if redirect_to:
-                    return HttpResponseRedirect(
-                        redirect_to
-                        + "?"
-                        + urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
-                    )
+        if user is not None and user.is_authenticated and user.is_staff:
+            redirect_to = _gated_path_redirect(request)
+            if redirect_to:
+                return HttpResponseRedirect(
+                    redirect_to
+                    + "?"
+                    + urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+                )
         activating = (
             request.method == "POST"
             and user is not None
             and user.is_authenticated
-            and path == reverse("mfa_activate_totp")
+            and request.path == _reverse("mfa_activate_totp")
             and not _has_totp(user)
         )
         response = self.get_response(request)
@@ -81,6 +67,34 @@ class StaffTwoFactorMiddleware:
         if activating and response.status_code == 302 and _has_totp(user):
             record_totp_activation(request)
         return response
+
+
+def _reverse(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
+
+
+def _gated_path_redirect(request) -> str | None:
+    """For a staff request: where it must go first, or None."""
+    # request.path, like reverse(), includes the script prefix (SCRIPT_NAME).
+    path = request.path
+    if path.startswith(_reverse("admin:index")):
+        return staff_two_factor_redirect(request)
+    two_factor_pages = _reverse("mfa_index")
+    if (
+        path.startswith(two_factor_pages)
+        and path
+        not in {
+            _reverse("mfa_authenticate"),
+            _reverse("mfa_reauthenticate"),
+            _reverse("mfa_activate_totp"),
+        }
+        and _has_totp(request.user)
+        and not staff_session_passed_two_factor(request)
+    ):
+        return _reverse("mfa_reauthenticate")
+    return None
 
 
 def _has_totp(user) -> bool:
