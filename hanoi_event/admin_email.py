@@ -8,9 +8,12 @@ see ``email_bulk_action`` below and the example in its docstring.
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import construct_instance
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template import Template, TemplateSyntaxError
@@ -33,7 +36,12 @@ from .mail_kinds import (
 )
 from .models import BulkSend, EmailTemplate, OutboundEmail
 from .selectors import bulk_send_progress, email_status_counts
-from .services import bulk_send_start, email_render, email_send_again
+from .services import (
+    bulk_send_start,
+    email_queue_rendered,
+    email_render,
+    email_send_again,
+)
 
 
 def email_bulk_action(request, *, subject: str, text_body: str, recipients) -> BulkSend:
@@ -246,6 +254,15 @@ class EmailTemplateForm(forms.ModelForm):
         return cleaned
 
 
+class EmailTemplatePreviewForm(EmailTemplateForm):
+    """The template form for a preview: the form's checks (syntax, a render
+    with sample data), not the model's (one template per kind and language:
+    the template being edited exists already)."""
+
+    def _post_clean(self):
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+
+
 @admin.register(EmailTemplate)
 class EmailTemplateAdmin(ModelAdmin):
     form = EmailTemplateForm
@@ -258,12 +275,29 @@ class EmailTemplateAdmin(ModelAdmin):
     def kind_label(self, obj):
         return mail_kind_label(obj.kind)
 
+    def get_urls(self):
+        return [
+            path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="hanoi_event_emailtemplate_preview",
+            ),
+            path(
+                "send-test/",
+                self.admin_site.admin_view(self.send_test_view),
+                name="hanoi_event_emailtemplate_send_test",
+            ),
+            *super().get_urls(),
+        ]
+
     def _preview_context(self, obj: EmailTemplate | None, kind: str | None):
-        if not kind:
-            return {}
         context = {
-            "placeholders": placeholders_for(kind),
+            "preview_url": reverse("admin:hanoi_event_emailtemplate_preview"),
+            "send_test_url": reverse("admin:hanoi_event_emailtemplate_send_test"),
         }
+        if not kind:
+            return context
+        context["placeholders"] = placeholders_for(kind)
         if obj is not None:
             try:
                 subject, text, html = email_render(obj, sample_context(kind))
@@ -282,8 +316,60 @@ class EmailTemplateAdmin(ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         kind = request.GET.get("kind")
+        if kind and mail_kind(kind) is None:
+            kind = None
         extra_context = {**(extra_context or {}), **self._preview_context(None, kind)}
         return super().add_view(request, form_url, extra_context)
+
+    def _may_edit(self, request) -> bool:
+        return self.has_add_permission(request) or self.has_change_permission(request)
+
+    def _render_posted(self, request) -> tuple[dict | None, JsonResponse | None]:
+        """The template being edited (the form as posted, not as saved),
+        rendered with the kind's sample data; or a 400 with the errors."""
+        if request.method != "POST":
+            return None, JsonResponse({"error": _("Use POST.")}, status=405)
+        if not self._may_edit(request):
+            raise PermissionDenied
+        form = EmailTemplatePreviewForm(request.POST)
+        if not form.is_valid():
+            return None, JsonResponse(
+                {"errors": {k: [str(e) for e in v] for k, v in form.errors.items()}},
+                status=400,
+            )
+        template = EmailTemplate(**form.cleaned_data)
+        subject, text, html = email_render(template, sample_context(template.kind))
+        return {"subject": subject, "text": text, "html": html}, None
+
+    def preview_view(self, request):
+        """JSON: the posted template rendered with sample data."""
+        rendered, error = self._render_posted(request)
+        return error or JsonResponse(rendered)
+
+    def send_test_view(self, request):
+        """Queue the posted template, rendered with sample data, to the staff
+        member's own address through the outbox (marked as a test)."""
+        rendered, error = self._render_posted(request)
+        if error:
+            return error
+        address = (request.user.email or "").strip()
+        if not address:
+            return JsonResponse(
+                {"error": _("Your account has no email address to send to.")},
+                status=400,
+            )
+        email_queue_rendered(
+            to=address,
+            kind=request.POST.get("kind", ""),
+            subject=_("[Test] %(subject)s") % {"subject": rendered["subject"]},
+            text_body=rendered["text"],
+            html_body=rendered["html"],
+            idempotency_key=f"template-test:{uuid.uuid4()}",
+            language=request.POST.get("language", "en"),
+        )
+        return JsonResponse(
+            {"message": _("A test was sent to %(email)s.") % {"email": address}}
+        )
 
 
 # ---------------------------------------------------------------- bulk sends

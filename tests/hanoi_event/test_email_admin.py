@@ -326,3 +326,95 @@ def test_email_template_changelist_query_count_does_not_grow(
             reverse("admin:hanoi_event_emailtemplate_changelist")
         )
     assert response.status_code == 200
+
+
+def _posted_template(**overrides):
+    return {
+        "kind": INVITATION,
+        "language": "en",
+        "subject": "Edited: {{ organisation_name }}",
+        "text_body": "Hello {{ recipient_name }},\n" + "x" * 300,
+        "html_body": '<p><a href="{{ invitation_url }}">Open</a> and more after</p>',
+        **overrides,
+    }
+
+
+def test_template_page_html_preview_keeps_everything_after_the_first_link(
+    admin_client,
+):
+    template = EmailTemplate.objects.get(kind=INVITATION, language="en")
+    html = admin_client.get(
+        reverse("admin:hanoi_event_emailtemplate_change", args=[template.pk])
+    ).content.decode()
+
+    # The whole HTML body sits in the frame's srcdoc, quotes escaped.
+    assert 'srcdoc="&lt;p&gt;Dear Ms. Jane DOE,&lt;/p&gt;' in html
+    assert (
+        "&lt;a href=&quot;https://event.example.org/invitations/abc123/&quot;&gt;"
+        in html
+    )
+    assert "The Secretariat&lt;/p&gt;" in html
+    assert 'title="Preview of the HTML version"' in html
+    # Long lines wrap instead of widening the page.
+    assert "white-space: pre-wrap; overflow-wrap: anywhere" in html
+
+
+def test_template_preview_renders_the_form_as_typed_not_as_saved(admin_client):
+    response = admin_client.post(
+        reverse("admin:hanoi_event_emailtemplate_preview"), _posted_template()
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["subject"] == "Edited: Republic of Example"
+    assert body["text"].startswith("Hello Ms. Jane DOE,\n")
+    assert body["html"] == (
+        '<p><a href="https://event.example.org/invitations/abc123/">Open</a>'
+        " and more after</p>"
+    )
+    saved = EmailTemplate.objects.get(kind=INVITATION, language="en")
+    assert saved.subject.startswith("{{ event_short_name }}: invitation")
+
+
+def test_template_preview_of_a_syntax_error_answers_400_with_the_error(admin_client):
+    response = admin_client.post(
+        reverse("admin:hanoi_event_emailtemplate_preview"),
+        _posted_template(subject="{% if %}"),
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["subject"][0].startswith("Template syntax error:")
+
+
+def test_template_send_test_queues_a_marked_copy_to_the_staff_member(
+    admin_client, admin_user, _locmem, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:hanoi_event_emailtemplate_send_test"), _posted_template()
+        )
+
+    assert response.status_code == 200
+    assert response.json() == {"message": f"A test was sent to {admin_user.email}."}
+    row = OutboundEmail.objects.get()
+    assert (row.to_email, row.kind, row.subject, row.status) == (
+        admin_user.email,
+        INVITATION,
+        "[Test] Edited: Republic of Example",
+        EmailStatus.SENT,
+    )
+    assert [m.subject for m in mail.outbox] == ["[Test] Edited: Republic of Example"]
+
+
+def test_template_preview_and_test_need_the_right_to_edit_templates(client, db):
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_emailtemplate"))
+    staff_two_factor_pass(client, user)
+    for name in ("preview", "send_test"):
+        response = client.post(
+            reverse(f"admin:hanoi_event_emailtemplate_{name}"), _posted_template()
+        )
+        assert response.status_code == 403, name
+    assert not OutboundEmail.objects.exists()
