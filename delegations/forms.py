@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminEmailInputWidget
 
 from .enums import STATE_KINDS, DelegationRole, OrganisationKind
 from .fields import PROFILE_FIELDS
@@ -187,7 +188,11 @@ class OrganisationRequestForm(PortalFormMixin, forms.Form):
 
 
 class InviteFocalPointForm(forms.Form):
-    """One row of the admin's "Invite focal point" page."""
+    """One row of the admin's "Invite focal point" page (unfold's input, so
+    the box looks like every other admin field)."""
 
     delegation_id = forms.IntegerField(widget=forms.HiddenInput)
-    email = forms.EmailField(label=_("Focal point's email"))
+    email = forms.EmailField(
+        label=_("Focal point's email"),
+        widget=UnfoldAdminEmailInputWidget(attrs={"autocomplete": "off"}),
+    )
