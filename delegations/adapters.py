@@ -9,13 +9,18 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.conf import settings
 from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from hanoi_event.mail import ACCOUNT
+from hanoi_event.selectors import current_event
 from hanoi_event.services import email_queue_rendered
 
 PENDING_INVITATION_SESSION_KEY = "portal_pending_invitation"
@@ -29,8 +34,26 @@ def pending_invitation(request) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+@dataclass(frozen=True)
+class EventSite:
+    """What allauth's messages call the site ("Hello from {{ site_name }}!",
+    "[name] " before the subject): the current event, at SITE_URL."""
+
+    name: str
+    domain: str
+
+    @classmethod
+    def current(cls) -> EventSite:
+        event = current_event()
+        name = (event.short_name or event.name) if event else ""
+        domain = urlsplit(settings.SITE_URL).netloc
+        return cls(name=name or domain, domain=domain)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        site = EventSite.current()
+        context = {"email": email, **context, "current_site": site}
         message = self.render_mail(template_prefix, email, context)
         html_body = ""
         for content, mimetype in getattr(message, "alternatives", []) or []:
@@ -46,6 +69,10 @@ class AccountAdapter(DefaultAccountAdapter):
             # key, a new reset link): every one is its own row.
             idempotency_key=f"account:{template_prefix}:{uuid.uuid4()}",
         )
+
+    def format_email_subject(self, subject: str) -> str:
+        """The event's name before the subject: "[Hanoi Convention 2025] ..."."""
+        return f"[{EventSite.current().name}] {force_str(subject)}"
 
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)

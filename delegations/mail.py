@@ -56,11 +56,20 @@ MAIL_KINDS = (
                 "Ms. Jane DOE",
             ),
             Placeholder(
+                "focal_point_email",
+                _("The focal point's address"),
+                "jane.doe@mfa.example.org",
+            ),
+            Placeholder(
                 "profile_url",
                 _("Link to complete the profile"),
                 "https://event.example.org/profile/xyz789/",
             ),
-            _EXPIRES,
+            Placeholder(
+                "expires_on",
+                _("The date to complete it by (empty once it has passed)"),
+                "10 October 2025",
+            ),
         ],
         shipped_dir=_SHIPPED,
     ),

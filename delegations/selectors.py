@@ -103,6 +103,24 @@ def portal_delegation_members(delegation: Delegation) -> QuerySet[Participant]:
     )
 
 
+def focal_point_name(delegation: Delegation) -> str:
+    """How emails name the delegation's focal point: their own record in the
+    delegation (honorific and name as in passport), else their account's
+    name, else their address ("" without a focal point)."""
+    user = delegation.focal_point
+    if user is None:
+        return ""
+    own = (
+        delegation.members.filter(email__iexact=user.email)
+        .exclude(status=ParticipantStatus.WITHDRAWN)
+        .first()
+    )
+    if own is not None:
+        honorific = own.get_honorific_display() if own.honorific else ""
+        return f"{honorific} {own.full_name}".strip()
+    return user.get_full_name() or user.email
+
+
 # Reminders ------------------------------------------------------------------
 
 

@@ -179,6 +179,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = env.int(
     "CELERY_WORKER_PREFETCH_MULTIPLIER", default=4
 )
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis going away stops no worker: it reconnects (at startup too: a worker
+# started before Redis waits for it), and a delivery batch running when the
+# connection drops finishes its messages (cancelling it would cut sends off
+# mid-message, inside the duplicate window). Its late acknowledgement is lost
+# with the connection; the outbox rows, not the broker, say what was sent.
+# The fix for kombu's Redis channel that keeps the worker alive through the
+# reconnect is in hanoi_event/celery.py.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -201,7 +211,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hanoi Convention] "
+# The subject prefix and the site name in allauth's messages are the current
+# event's (delegations.adapters.EventSite).
 # Per address (key) strict; per IP generous, since a ministry or the venue
 # puts many people behind one address. Counters live in the cache: with
 # several web processes, point CACHES at a shared Redis.

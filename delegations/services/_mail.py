@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import translation
 from django.utils.formats import date_format
 
@@ -18,10 +17,3 @@ def date_in_email_language(
     written in (the recipient's, where a template exists, else English)."""
     with translation.override(email_template_for(kind, language).language):
         return date_format(value, fmt)
-
-
-def person_name(user: AbstractBaseUser | None) -> str:
-    """A user's full name, else their address ("" for none)."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.email

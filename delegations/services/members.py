@@ -4,6 +4,7 @@ verbale, and the delegation's status rolled up from its members."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
@@ -27,7 +28,8 @@ from ..fields import (
 )
 from ..mail import MEMBER_INVITATION, REGISTRATION_RECEIVED
 from ..models import Delegation, DelegationRoleQuota, Participant
-from ._mail import date_in_email_language, person_name
+from ..selectors import focal_point_name
+from ._mail import date_in_email_language
 
 
 def delegation_status_from_members(delegation: Delegation) -> str:
@@ -150,29 +152,47 @@ def participant_nominate(
     return participant
 
 
+def _complete_by(event) -> dt.date | None:
+    """The date a member should complete their registration by: the
+    registration deadline (else the first day), in the event's time zone;
+    None once it has passed (an email never gives a date in the past)."""
+    today = timezone.localdate(timezone=event.tzinfo)
+    due = (
+        timezone.localtime(event.registration_deadline, event.tzinfo).date()
+        if event.registration_deadline
+        else event.start_date
+    )
+    return due if due >= today else None
+
+
 def participant_send_link(*, participant: Participant) -> None:
-    """Email the member a link to complete their own registration. Sent at
-    most once a minute (the idempotency key has the minute in it)."""
+    """Email the member a link to complete their own registration, naming the
+    focal point who sent it. Sent at most once a minute (the idempotency key
+    has the minute in it)."""
     delegation = participant.delegation
     event = delegation.event
     query = urlencode(
         {"email": participant.email, "next": reverse("portal:registration")}
     )
+    complete_by = _complete_by(event)
     email_queue(
         to=participant.email,
         kind=MEMBER_INVITATION,
         context={
             "recipient_name": participant.full_name,
             "organisation_name": str(delegation.organisation),
-            "focal_point_name": person_name(delegation.focal_point),
+            "focal_point_name": focal_point_name(delegation),
+            "focal_point_email": delegation.focal_point.email
+            if delegation.focal_point
+            else "",
             "profile_url": absolute_url(reverse("account_signup") + "?" + query),
             "expires_on": date_in_email_language(
-                timezone.localtime(event.registration_deadline, event.tzinfo).date()
-                if event.registration_deadline
-                else event.start_date,
+                complete_by,
                 kind=MEMBER_INVITATION,
                 language=participant.preferred_language,
-            ),
+            )
+            if complete_by
+            else "",
         },
         language=participant.preferred_language,
         idempotency_key=(

@@ -404,11 +404,20 @@ def test_expiry_date_in_the_email_is_in_the_emails_language(delegation):
     assert "It expires on 15 October 2025." in row.text_body
 
 
-def test_member_link_expiry_date_is_in_the_emails_language(delegation):
+def _future_deadline(delegation, days=40):
+    event = delegation.event
+    event.registration_deadline = timezone.now() + dt.timedelta(days=days)
+    event.save()
+    return timezone.localtime(event.registration_deadline, event.tzinfo).date()
+
+
+def test_member_link_complete_by_date_is_in_the_emails_language(delegation):
     from django.utils import translation
+    from django.utils.formats import date_format
 
     from tests.factories import ParticipantFactory
 
+    due = _future_deadline(delegation)
     member = ParticipantFactory(
         delegation=delegation, email="m@example.org", preferred_language="en"
     )
@@ -416,4 +425,43 @@ def test_member_link_expiry_date_is_in_the_emails_language(delegation):
         services.participant_send_link(participant=member)
     row = OutboundEmail.objects.get()
     assert row.language == "en"
-    assert "The link expires on 25 October 2025." in row.text_body
+    with translation.override("en"):
+        english = date_format(due, "j F Y")
+    assert f"Please complete it by {english}." in row.text_body
+
+
+def test_member_link_never_gives_a_date_that_has_passed(delegation):
+    from tests.factories import ParticipantFactory
+
+    # The factory's event was in October 2025: its deadline is behind us.
+    member = ParticipantFactory(delegation=delegation, email="m@example.org")
+    services.participant_send_link(participant=member)
+
+    body = OutboundEmail.objects.get().text_body
+    assert "complete it by" not in body
+    assert "expires" not in body
+    assert "2025." not in body
+
+
+def test_member_link_names_the_focal_point_who_sent_it(delegation):
+    from tests.factories import ParticipantFactory
+
+    _future_deadline(delegation)
+    focal_point = VerifiedUserFactory(email="dao@mfa.example")
+    delegation.focal_point = focal_point
+    delegation.save()
+    ParticipantFactory(
+        delegation=delegation,
+        email="dao@mfa.example",
+        honorific="ms",
+        given_names="Ana",
+        family_name="Pérez",
+    )
+    member = ParticipantFactory(delegation=delegation, email="m@example.org")
+    services.participant_send_link(participant=member)
+
+    body = OutboundEmail.objects.get(to_email="m@example.org").text_body
+    assert (
+        f"Ms. Ana PÉREZ (dao@mfa.example), focal point of the delegation of "
+        f"{delegation.organisation}, has nominated you" in body
+    )

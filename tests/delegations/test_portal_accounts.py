@@ -268,3 +268,30 @@ def test_arabic_pages_are_right_to_left_with_bootstraps_rtl_build(client):
     body = client.get(reverse("account_login")).content.decode()
     assert '<html lang="fr" dir="ltr">' in body
     assert "vendor/bootstrap/css/bootstrap.min.css" in body
+
+
+def test_account_mail_names_the_event_not_an_empty_site(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from tests.factories import EventFactory
+
+    settings.SITE_URL = "https://register.example.org"
+    EventFactory(is_current=True, short_name="Hanoi Convention 2025")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "someone@example.org",
+                "password1": "a long passphrase 42",
+                "password2": "a long passphrase 42",
+            },
+        )
+    (message,) = mail.outbox
+    assert (
+        message.subject == "[Hanoi Convention 2025] Please Confirm Your Email Address"
+    )
+    assert message.body.startswith("Hello from Hanoi Convention 2025!")
+    assert "Hello from !" not in message.body
+    assert "register an account on ." not in message.body
+    assert "Thank you for using Hanoi Convention 2025!" in message.body
+    assert "register.example.org" in message.body
