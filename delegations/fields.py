@@ -88,12 +88,19 @@ def missing_fields(participant) -> list[str]:
     return missing
 
 
-def missing_labels(participant) -> list[str]:
-    """``missing_fields`` as the fields' labels, for people to read."""
+def missing_items(participant) -> list[tuple[str, str]]:
+    """``missing_fields`` as (field name, label): the portal links each label
+    to its field."""
     meta = participant._meta
     return [
-        str(meta.get_field(name).verbose_name) for name in missing_fields(participant)
+        (name, str(meta.get_field(name).verbose_name))
+        for name in missing_fields(participant)
     ]
+
+
+def missing_labels(participant) -> list[str]:
+    """``missing_fields`` as the fields' labels, for people to read."""
+    return [label for _name, label in missing_items(participant)]
 
 
 def incomplete_q() -> Q:

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminEmailInputWidget
 
 from .enums import STATE_KINDS, DelegationRole, OrganisationKind
-from .fields import PROFILE_FIELDS
+from .fields import (
+    DELEGATION_ROLE_FIELDS,
+    PHOTO_FIELD,
+    PROFILE_FIELDS,
+    PROFILE_SECTIONS,
+    REQUIRED_TO_SUBMIT,
+)
 from .models import Organisation, Participant
 from .uploads import (
     PDF_MAX_BYTES,
@@ -59,6 +65,9 @@ class PortalFormMixin:
 
 
 class NominationForm(PortalFormMixin, forms.Form):
+    """A new member. ``quotas`` (``selectors.quota_use``) mark the roles that
+    are full and keep them from being the default choice."""
+
     given_names = forms.CharField(
         label=_("Given names (as in passport)"), max_length=150
     )
@@ -69,6 +78,26 @@ class NominationForm(PortalFormMixin, forms.Form):
     role = forms.ChoiceField(
         label=_("Role in the delegation"), choices=DelegationRole.choices
     )
+
+    def __init__(self, *args, quotas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        full = {quota.role: quota for quota in quotas if quota.full}
+        self.fields["role"].choices = [
+            (
+                value,
+                _("%(role)s (quota full: %(used)s of %(limit)s)")
+                % {"role": label, "used": full[value].used, "limit": full[value].limit}
+                if value in full
+                else label,
+            )
+            for value, label in DelegationRole.choices
+        ]
+        if DelegationRole.DELEGATE not in full:
+            self.fields["role"].initial = DelegationRole.DELEGATE
+        else:
+            self.fields["role"].initial = next(
+                (v for v in DelegationRole.values if v not in full), ""
+            )
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
@@ -141,6 +170,30 @@ class ParticipantForm(PortalFormMixin, forms.ModelForm):
                 "is_spouse_of_dignitary"
             ].initial = self.instance.is_spouse_of_dignitary
             self.style_widgets()
+        needed = set(REQUIRED_TO_SUBMIT)
+        if self.instance.photo_required:
+            needed.add(PHOTO_FIELD)
+        for name in needed:
+            self.fields[name].needed_to_submit = True
+        if self.instance.nationality_id is None and not self.is_bound:
+            # A State's delegates are mostly its nationals: a first guess.
+            organisation = self.instance.delegation.organisation
+            if organisation.is_state:
+                self.initial["nationality"] = organisation.pk
+
+    def sections(self) -> list[tuple[str, list]]:
+        """(title, bound fields) in the order of ``fields.PROFILE_SECTIONS``,
+        with the role in the delegation first (focal points) and the photo
+        after the identity."""
+        sections = []
+        role = [self[name] for name in DELEGATION_ROLE_FIELDS if name in self.fields]
+        if role:
+            sections.append((_("Role in the delegation"), role))
+        for title, names in PROFILE_SECTIONS:
+            sections.append((title, [self[name] for name in names]))
+            if names is PROFILE_SECTIONS[0][1]:
+                sections.append((_("Photo"), [self[PHOTO_FIELD]]))
+        return sections
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")

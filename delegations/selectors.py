@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -10,7 +11,7 @@ from hanoi_event.models import Event
 
 from .enums import DelegationRole, DelegationStatus, ParticipantStatus
 from .fields import incomplete_q, missing_fields
-from .models import Delegation, Participant
+from .models import Delegation, DelegationRoleQuota, Participant
 
 
 def current_heads_queryset() -> QuerySet[Participant]:
@@ -101,6 +102,42 @@ def portal_delegation_members(delegation: Delegation) -> QuerySet[Participant]:
     return delegation.members.select_related("nationality", "user").order_by(
         "family_name", "given_names"
     )
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """One role's quota in a delegation: ``used`` of ``limit`` taken."""
+
+    role: str
+    label: str
+    used: int
+    limit: int
+
+    @property
+    def full(self) -> bool:
+        return self.used >= self.limit
+
+
+def quota_use(delegation: Delegation) -> list[QuotaUse]:
+    """Each role the event limits, with the members (not withdrawn) holding
+    it in ``delegation``; two queries."""
+    used = dict(
+        delegation.members.exclude(status=ParticipantStatus.WITHDRAWN)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        QuotaUse(
+            role=quota.role,
+            label=quota.get_role_display(),
+            used=used.get(quota.role, 0),
+            limit=quota.max_count,
+        )
+        for quota in DelegationRoleQuota.objects.filter(
+            event_id=delegation.event_id
+        ).order_by("pk")
+    ]
 
 
 def focal_point_name(delegation: Delegation) -> str:

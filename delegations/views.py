@@ -24,6 +24,7 @@ from hanoi_event.selectors import current_event
 from . import permissions, selectors, services
 from .adapters import PENDING_INVITATION_SESSION_KEY, pending_invitation
 from .enums import ParticipantStatus
+from .fields import missing_items
 from .forms import (
     NominationForm,
     NoteVerbaleForm,
@@ -179,7 +180,7 @@ def _render_delegation(
 ):
     members = list(selectors.portal_delegation_members(delegation))
     rows = [(member, services.participant_missing(member)) for member in members]
-    quotas = delegation.event.role_quotas.all()
+    quotas = selectors.quota_use(delegation)
     return render(
         request,
         "portal/delegation.html",
@@ -187,7 +188,12 @@ def _render_delegation(
             "delegation": delegation,
             "rows": rows,
             "quotas": quotas,
-            "nomination_form": nomination_form or NominationForm(),
+            "to_submit": sum(
+                member.status
+                in (ParticipantStatus.NOMINATED, ParticipantStatus.REJECTED)
+                for member in members
+            ),
+            "nomination_form": nomination_form or NominationForm(quotas=quotas),
             "note_form": note_form or NoteVerbaleForm(),
             "ParticipantStatus": ParticipantStatus,
         },
@@ -199,7 +205,7 @@ def _render_delegation(
 @require_POST
 def delegation_nominate(request, pk: int):
     delegation = _own_delegation(request, pk)
-    form = NominationForm(request.POST)
+    form = NominationForm(request.POST, quotas=selectors.quota_use(delegation))
     if form.is_valid():
         try:
             participant = services.participant_nominate(
@@ -298,7 +304,7 @@ def participant(request, pk: int):
         "portal/participant.html",
         {
             "participant": participant,
-            "missing": services.participant_missing(participant),
+            "missing": missing_items(participant),
             "is_focal_point": permissions.is_focal_point(
                 request.user, participant.delegation
             ),

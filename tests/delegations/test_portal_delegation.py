@@ -12,7 +12,12 @@ from django.urls import reverse
 from PIL import Image
 
 from delegations import services
-from delegations.enums import DelegationRole, DelegationStatus, ParticipantStatus
+from delegations.enums import (
+    DelegationRole,
+    DelegationStatus,
+    ParticipantStatus,
+    ProtocolRank,
+)
 from delegations.mail import MEMBER_INVITATION
 from delegations.models import DelegationRoleQuota, Participant
 from hanoi_event.models import OutboundEmail
@@ -519,3 +524,60 @@ def test_withdrawal_during_a_delegation_submit_waits_instead_of_deadlocking():
     delegation.refresh_from_db()
     assert leaving.status == ParticipantStatus.WITHDRAWN
     assert delegation.status == DelegationStatus.ACCREDITED
+
+
+def test_quotas_show_how_many_are_used_and_a_full_role_is_not_the_default(
+    fp_client, delegation
+):
+    DelegationRoleQuota.objects.create(
+        event=delegation.event, role=DelegationRole.HEAD, max_count=1
+    )
+    DelegationRoleQuota.objects.create(
+        event=delegation.event, role=DelegationRole.DELEGATE, max_count=2
+    )
+    nominate(fp_client, delegation, role=DelegationRole.HEAD, email="h@example.org")
+    nominate(fp_client, delegation, email="d1@example.org")
+    nominate(fp_client, delegation, email="d2@example.org")
+
+    response = fp_client.get(reverse("portal:delegation", args=[delegation.pk]))
+    html = response.content.decode()
+    assert "Head of Delegation: 1 of 1 used" in html
+    assert "Delegate: 2 of 2 used" in html
+    form = response.context["nomination_form"]
+    assert form["role"].value() == DelegationRole.ALTERNATE
+    labels = dict(form.fields["role"].choices)
+    assert labels[DelegationRole.HEAD] == "Head of Delegation (quota full: 1 of 1)"
+    assert labels[DelegationRole.ADVISER] == "Adviser"
+
+
+def test_a_new_head_of_delegation_does_not_rank_as_an_official(fp_client, delegation):
+    nominate(fp_client, delegation, role=DelegationRole.HEAD)
+    head = Participant.objects.get()
+    assert head.protocol_rank == ProtocolRank.AMBASSADOR
+
+
+def test_submitted_delegation_offers_no_submit_until_a_new_member_waits(
+    fp_client, delegation
+):
+    nationality = StateFactory()
+    member = ParticipantFactory(
+        delegation=delegation, status=ParticipantStatus.NOMINATED
+    )
+    complete(member, nationality)
+    services.delegation_upload_note_verbale(
+        delegation=delegation, document=ContentFile(b"%PDF-1.4\n", name="a.pdf")
+    )
+    services.delegation_submit(delegation=delegation)
+    page = reverse("portal:delegation", args=[delegation.pk])
+
+    html = fp_client.get(page).content.decode()
+    assert "Submit the delegation" not in html
+    assert "Submit the new members" not in html
+    assert "Every member is submitted." in html
+    # "Submitted on <date, time>": one full stop at most, never "a.m.."
+    assert ".." not in html.split('id="submitted-at">')[1].split("</p>")[0]
+
+    nominate(fp_client, delegation, email="late@example.org")
+    html = fp_client.get(page).content.decode()
+    assert "1 member is not submitted yet." in html
+    assert "Submit the new members" in html

@@ -130,14 +130,15 @@ def test_progress_lists_what_is_missing(d_client, member):
     d_client.get(reverse("portal:registration"))
     response = d_client.get(reverse("portal:participant", args=[member.pk]))
     body = response.content.decode()
-    for label in [
-        "gender",
-        "nationality",
-        "passport number",
-        "passport expiry",
-        "photo",
+    edit = reverse("portal:participant_edit", args=[member.pk])
+    for name, label in [
+        ("gender", "gender"),
+        ("nationality", "nationality"),
+        ("passport_number", "passport number"),
+        ("passport_expiry", "passport expiry"),
+        ("photo", "photo"),
     ]:
-        assert f"<li>{label}</li>" in body
+        assert f'<li><a href="{edit}#id_{name}">{label}</a></li>' in body
 
 
 def test_every_field_is_saved(d_client, member):
@@ -362,3 +363,58 @@ def test_participant_update_writes_only_the_fields_it_names(member):
     assert member.decided_at is None
     assert member.email == "mai@example.org"
     assert member.user.email == "mai@example.org"
+
+
+def test_form_marks_every_field_needed_to_submit_and_groups_them(d_client, member):
+    response = d_client.get(reverse("portal:participant_edit", args=[member.pk]))
+    form = response.context["form"]
+    marked = sorted(
+        name
+        for name, field in form.fields.items()
+        if field.required or getattr(field, "needed_to_submit", False)
+    )
+    assert marked == sorted(
+        [
+            "given_names",
+            "family_name",
+            "gender",
+            "function_title",
+            "nationality",
+            "date_of_birth",
+            "passport_number",
+            "passport_expiry",
+            "phone",
+            "photo",
+            "preferred_language",
+        ]
+    )
+    html = response.content.decode()
+    legends = [part.split("</legend>")[0] for part in html.split('class="h5">')[1:]]
+    assert legends == [
+        "Identity",
+        "Photo",
+        "Passport",
+        "Travel and stay",
+        "Needs and preferences",
+        "Consent",
+    ]
+    assert html.count('<span aria-hidden="true" class="text-danger">*</span>') == 11
+
+
+def test_missing_items_link_to_their_fields(d_client, member):
+    response = d_client.get(reverse("portal:participant", args=[member.pk]))
+    edit = reverse("portal:participant_edit", args=[member.pk])
+    html = response.content.decode()
+    assert f'<a href="{edit}#id_gender">gender</a>' in html
+    assert f'<a href="{edit}#id_photo">photo</a>' in html
+
+
+def test_nationality_is_preset_from_the_delegations_state(d_client, member):
+    state = StateFactory(name="Viet Nam", iso2="VN", iso3="VNM")
+    member.delegation.organisation = state
+    member.delegation.save()
+
+    response = d_client.get(reverse("portal:participant_edit", args=[member.pk]))
+    assert response.context["form"]["nationality"].value() == state.pk
+    member.refresh_from_db()
+    assert member.nationality is None  # a first guess, saved only with the form
