@@ -19,3 +19,14 @@ done
 cp "$tmp/package/LICENSE" "$dest/LICENSE"
 echo "$BOOTSTRAP_VERSION" > "$dest/VERSION"
 echo "Vendored Bootstrap $BOOTSTRAP_VERSION into $dest"
+
+# Cropper.js 1.x: the photo is previewed and cropped to the passport ratio in
+# the browser before upload (the server re-encodes it anyway).
+CROPPERJS_VERSION="${CROPPERJS_VERSION:-1.6.2}"
+(cd "$tmp" && npm pack --silent "cropperjs@${CROPPERJS_VERSION}" >/dev/null && mkdir cropperjs && tar -xzf cropperjs-*.tgz -C cropperjs)
+dest=static/vendor/cropperjs
+rm -rf "$dest"
+mkdir -p "$dest"
+cp "$tmp/cropperjs/package/dist/cropper.min.js" "$tmp/cropperjs/package/dist/cropper.min.css" "$tmp/cropperjs/package/LICENSE" "$dest/"
+echo "$CROPPERJS_VERSION" > "$dest/VERSION"
+echo "Vendored Cropper.js $CROPPERJS_VERSION into $dest"
