@@ -15,16 +15,19 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import ModelDelta
-from simple_history.template_utils import HistoricalRecordContextHelper
-from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from hanoi_event.admin import register_event_inline
 from hanoi_event.admin_bulk import BulkEmailAdminMixin
+from hanoi_event.admin_safety import (
+    SafeModelAdmin,
+    SafeSimpleHistoryAdmin,
+    SafeTabularInline,
+    restrict_fields,
+    unfilterable_fields,
+)
 
 from . import permissions, portal_admin, selectors
 from .bulk_email import email_focal_points, email_participants
@@ -33,8 +36,8 @@ from .fields import (
     DECISION_FIELDS,
     DELEGATION_ROLE_FIELDS,
     IDENTITY_FIELDS,
-    PASSPORT_FIELDS,
     PROFILE_SECTIONS,
+    RESTRICTED_FIELDS,
     missing_labels,
 )
 from .models import (
@@ -61,7 +64,7 @@ def titled_filter(base: type, title: str) -> type:
     return TitledFilter
 
 
-class DelegationRoleQuotaInline(TabularInline):
+class DelegationRoleQuotaInline(SafeTabularInline):
     """The event's per-role quotas, on the event's admin page."""
 
     model = DelegationRoleQuota
@@ -78,19 +81,19 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
+class UserAdmin(BaseUserAdmin, SafeModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+class GroupAdmin(BaseGroupAdmin, SafeModelAdmin):
     pass
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ModelAdmin):
+class OrganisationAdmin(SafeModelAdmin):
     list_display = ["name", "kind", "iso2", "iso3", "regional_group"]
     list_filter = [
         ("kind", ChoicesDropdownFilter),
@@ -103,7 +106,7 @@ class OrganisationAdmin(ModelAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+class DelegationAdmin(BulkEmailAdminMixin, SafeSimpleHistoryAdmin):
     list_display = [
         "organisation",
         "event",
@@ -171,24 +174,17 @@ class DelegationAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
 # Shown in the identity section of the admin, after the profile's fields.
 IDENTITY_EXTRA = ("email", "photo_preview")
 
-
-class PassportHidingContextHelper(HistoricalRecordContextHelper):
-    """History of a participant without the passport changes."""
-
-    def context_for_delta_changes(self, delta: ModelDelta) -> list[dict]:
-        changes = [c for c in delta.changes if c.field not in PASSPORT_FIELDS]
-        return super().context_for_delta_changes(
-            ModelDelta(
-                changes=changes,
-                changed_fields=[c.field for c in changes],
-                old_record=delta.old_record,
-                new_record=delta.new_record,
-            )
-        )
+# Passport data and the date of birth are for accreditation officers only:
+# without the permission the fields are neither shown nor part of any form,
+# history diff or revert, and no filter in the query string may touch them
+# (hanoi_event.admin_safety).
+restrict_fields(Participant, RESTRICTED_FIELDS, permission=permissions.VIEW_PASSPORT)
+# The hash of an invitation's link: nobody filters by it.
+unfilterable_fields(Invitation, ["token_hash"])
 
 
 @admin.register(Participant)
-class ParticipantAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+class ParticipantAdmin(BulkEmailAdminMixin, SafeSimpleHistoryAdmin):
     list_display = [
         "full_name",
         "delegation",
@@ -278,32 +274,13 @@ class ParticipantAdmin(BulkEmailAdminMixin, SimpleHistoryAdmin, ModelAdmin):
             _("Photo of %(name)s") % {"name": obj.full_name},
         )
 
-    def get_fieldsets(self, request, obj=None):
-        # Passport data is for accreditation officers only: without the
-        # permission the fields are neither shown nor part of the form.
-        fieldsets = super().get_fieldsets(request, obj)
-        if request.user.has_perm(permissions.VIEW_PASSPORT):
-            return fieldsets
-        return [
-            (name, options)
-            for name, options in fieldsets
-            if not set(options["fields"]) & set(PASSPORT_FIELDS)
-        ]
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        if request.user.has_perm(permissions.VIEW_PASSPORT):
-            return super().get_historical_record_context_helper(
-                request, historical_record
-            )
-        return PassportHidingContextHelper(self.model, historical_record)
-
 
 # Registration portal: invitations and organisation requests (actions live in
 # delegations/portal_admin.py and call delegations.services).
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ModelAdmin):
+class InvitationAdmin(SafeModelAdmin):
     list_display = [
         "delegation",
         "email",
@@ -360,14 +337,14 @@ class InvitationAdmin(ModelAdmin):
 
 
 @admin.register(RegistrationCode)
-class RegistrationCodeAdmin(ModelAdmin):
+class RegistrationCodeAdmin(SafeModelAdmin):
     list_display = ["code", "label", "event", "is_active", "max_uses", "expires_at"]
     list_filter = [("event", RelatedDropdownFilter), "is_active"]
     search_fields = ["code", "label"]
 
 
 @admin.register(OrganisationRequest)
-class OrganisationRequestAdmin(ModelAdmin):
+class OrganisationRequestAdmin(SafeModelAdmin):
     list_display = [
         "name",
         "kind",

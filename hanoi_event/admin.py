@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin
 
 from . import admin_site
+from .admin_safety import SafeModelAdmin
 from .models import Event
 
 # The admin's login page never authenticates: sign-in is allauth's.
@@ -22,7 +22,7 @@ def register_event_inline(inline: type[InlineModelAdmin]) -> None:
 
 
 @admin.register(Event)
-class EventAdmin(ModelAdmin):
+class EventAdmin(SafeModelAdmin):
     """The event's own record, with the inlines the apps register."""
 
     list_display = [
@@ -63,5 +63,6 @@ class EventAdmin(ModelAdmin):
         return list(_EVENT_INLINES)
 
 
-# The email outbox, templates and bulk sends; celery beat's schedules.
-from . import admin_beat, admin_email  # noqa: E402, F401
+# The email outbox, templates and bulk sends; celery beat's schedules;
+# allauth's email addresses and authenticators.
+from . import admin_accounts, admin_beat, admin_email  # noqa: E402, F401

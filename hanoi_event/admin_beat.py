@@ -10,8 +10,9 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
-from unfold.admin import ModelAdmin
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
+
+from .admin_safety import SafeModelAdmin
 
 
 class UnfoldTaskSelectWidget(UnfoldAdminSelectWidget, beat_admin.TaskSelectWidget):
@@ -37,25 +38,25 @@ for model in (
 
 
 @admin.register(PeriodicTask)
-class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin, ModelAdmin):
+class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin, SafeModelAdmin):
     form = PeriodicTaskForm
 
 
 @admin.register(IntervalSchedule)
-class IntervalScheduleAdmin(ModelAdmin):
+class IntervalScheduleAdmin(SafeModelAdmin):
     pass
 
 
 @admin.register(CrontabSchedule)
-class CrontabScheduleAdmin(beat_admin.CrontabScheduleAdmin, ModelAdmin):
+class CrontabScheduleAdmin(beat_admin.CrontabScheduleAdmin, SafeModelAdmin):
     pass
 
 
 @admin.register(SolarSchedule)
-class SolarScheduleAdmin(ModelAdmin):
+class SolarScheduleAdmin(SafeModelAdmin):
     pass
 
 
 @admin.register(ClockedSchedule)
-class ClockedScheduleAdmin(beat_admin.ClockedScheduleAdmin, ModelAdmin):
+class ClockedScheduleAdmin(beat_admin.ClockedScheduleAdmin, SafeModelAdmin):
     pass

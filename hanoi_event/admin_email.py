@@ -21,10 +21,10 @@ from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from unfold.admin import ModelAdmin
 from unfold.decorators import display
 from unfold.widgets import UnfoldAdminSelectWidget
 
+from .admin_safety import SafeModelAdmin
 from .enums import EmailStatus
 from .mail_kinds import (
     mail_kind,
@@ -90,7 +90,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(ModelAdmin):
+class OutboundEmailAdmin(SafeModelAdmin):
     list_display = [
         "created_at",
         "to_email",
@@ -264,7 +264,7 @@ class EmailTemplatePreviewForm(EmailTemplateForm):
 
 
 @admin.register(EmailTemplate)
-class EmailTemplateAdmin(ModelAdmin):
+class EmailTemplateAdmin(SafeModelAdmin):
     form = EmailTemplateForm
     list_display = ["kind_label", "language", "subject", "updated_at"]
     list_filter = [KindFilter, "language"]
@@ -376,7 +376,7 @@ class EmailTemplateAdmin(ModelAdmin):
 
 
 @admin.register(BulkSend)
-class BulkSendAdmin(ModelAdmin):
+class BulkSendAdmin(SafeModelAdmin):
     list_display = ["created_at", "subject", "total", "status", "created_by"]
     list_filter = ["status"]
     search_fields = ["subject"]

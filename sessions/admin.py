@@ -5,9 +5,10 @@ import datetime as dt
 from django.contrib import admin
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
+
+from hanoi_event.admin_safety import SafeModelAdmin
 
 from .models import ProgrammeItem, Room
 
@@ -19,7 +20,7 @@ def _in_event_time(value: dt.datetime, item: ProgrammeItem) -> str:
 
 
 @admin.register(Room)
-class RoomAdmin(ModelAdmin):
+class RoomAdmin(SafeModelAdmin):
     list_display = ["name", "event", "capacity", "location"]
     list_select_related = ["event"]
     list_filter = [("event", RelatedDropdownFilter)]
@@ -28,7 +29,7 @@ class RoomAdmin(ModelAdmin):
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(ModelAdmin):
+class ProgrammeItemAdmin(SafeModelAdmin):
     list_display = ["title", "kind", "room", "starts", "ends", "is_published"]
     list_select_related = ["event", "room"]
     list_filter = [
