@@ -12,9 +12,14 @@ classes guarantee:
   "delegations.view_passport")``) and which no one may filter or search by
   (``unfilterable_fields(User, ["password"])``). For a user without the
   permission, a restricted field is not in the forms, fieldsets, list
-  columns, list filters, search or history diffs, and no query-string
+  columns, list filters, search, history diffs or reverts, and no query-string
   lookup may touch it (``lookup_allowed``), also across relations
   (``?delegation__members__passport_number=...`` on any admin).
+- **Reverting needs the change permission.** django-simple-history's
+  history form view saves with the view permission only (an upstream
+  issue); here a POST needs the change permission on the object (the add
+  permission to bring back a deleted one), and restricted fields keep their
+  current values.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
 from simple_history.admin import SimpleHistoryAdmin
@@ -214,7 +220,38 @@ class HiddenFieldsHistoryContextHelper(HistoricalRecordContextHelper):
 
 class SafeSimpleHistoryAdmin(SimpleHistoryAdmin, SafeModelAdmin):
     """SimpleHistoryAdmin on SafeModelAdmin: history diffs without hidden
-    fields."""
+    fields; a revert (POST to the history form view) needs the change
+    permission and never writes a hidden field."""
+
+    _REVERT_ATTR = "_hanoi_event_revert_current"
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            current = self.get_object(request, unquote(object_id))
+            if current is None:
+                # Bringing a deleted record back is adding it, with every
+                # field as it was: only for users who may see them all.
+                allowed = self.has_add_permission(request) and not (
+                    self.hidden_fields(request)
+                )
+            else:
+                allowed = self.has_change_permission(request, current) and (
+                    self.has_change_history_permission(request, current)
+                )
+            if not allowed:
+                raise PermissionDenied
+            setattr(request, self._REVERT_ATTR, current)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        current = getattr(request, self._REVERT_ATTR, None)
+        if current is not None and current.pk == obj.pk:
+            # A revert: the version's values, except for the fields the user
+            # may not see, which keep their current values.
+            for name in self.hidden_fields(request):
+                attname = self.opts.get_field(name).attname
+                setattr(obj, attname, getattr(current, attname))
+        super().save_model(request, obj, form, change)
 
     def get_historical_record_context_helper(self, request, historical_record):
         hidden = self.hidden_fields(request)
