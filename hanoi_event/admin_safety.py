@@ -20,6 +20,10 @@ classes guarantee:
   issue); here a POST needs the change permission on the object (the add
   permission to bring back a deleted one), and restricted fields keep their
   current values.
+- **Bad URLs are answered, not crashed on.** A malformed id in an object URL
+  (``abc/history/``, ``1.5/change/``, ``<pk>/history/abc/``) is a 404; a date
+  out of range in a list's query string (``?starts_at__year=99999999999``,
+  ``?created_at__year=10000``) is a 400 with a message.
 """
 
 from __future__ import annotations
@@ -28,13 +32,23 @@ from collections.abc import Iterable
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.utils import get_history_model_for_model
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.views import ChangeList
 
 # {model label: {field name: permission that unlocks it, or None for "never"}}
 _RESTRICTED: dict[str, dict[str, str | None]] = {}
@@ -128,6 +142,28 @@ def _fieldsets_without_hidden(fieldsets, hidden: frozenset[str]):
     return kept
 
 
+class BadListParameter(Exception):
+    """A changelist's query string asks for something out of range."""
+
+
+class SafeChangeList(ChangeList):
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:
+            # The date hierarchy's own arithmetic (year 9999 + 1, a day
+            # past 9999-12-31, a year that overflows a C int).
+            raise BadListParameter(str(exc)) from exc
+
+    def get_results(self, request):
+        try:
+            return super().get_results(request)
+        except (OverflowError, ValueError) as exc:
+            # Date lookups compile their bounds only here
+            # (?created_at__year=10000).
+            raise BadListParameter(str(exc)) from exc
+
+
 class _HiddenFieldsMixin:
     """Hides restricted fields in forms and fieldsets (ModelAdmin and inlines)."""
 
@@ -152,6 +188,8 @@ class _HiddenFieldsMixin:
 
 class SafeModelAdmin(_HiddenFieldsMixin, ModelAdmin):
     """unfold's ModelAdmin with the guarantees of this module's docstring."""
+
+    bad_request_template = "admin/bad_request.html"
 
     # -- hidden fields --------------------------------------------------------
 
@@ -198,6 +236,48 @@ class SafeModelAdmin(_HiddenFieldsMixin, ModelAdmin):
             return False
         return super().lookup_allowed(lookup, value, request)
 
+    # -- bad ids and bad list parameters --------------------------------------
+
+    def checked_object_id(self, object_id, from_field=None) -> str:
+        """``object_id`` from a URL, or Http404 when it cannot be an id."""
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            field.to_python(unquote(object_id))
+        except (ValidationError, ValueError, TypeError) as exc:
+            raise Http404(_("No such record.")) from exc
+        return object_id
+
+    def get_object(self, request, object_id, from_field=None):
+        self.checked_object_id(object_id, from_field)
+        return super().get_object(request, object_id, from_field)
+
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except BadListParameter as exc:
+            return self.bad_list_parameter_response(request, str(exc))
+
+    def bad_list_parameter_response(self, request, detail: str):
+        opts = self.opts
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("This list cannot be shown"),
+            "message": _(
+                "A filter in the address is out of range (%(detail)s). "
+                "Remove it or choose a date from the list."
+            )
+            % {"detail": detail},
+            "list_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_changelist",
+                current_app=self.admin_site.name,
+            ),
+            "opts": opts,
+        }
+        return TemplateResponse(request, self.bad_request_template, context, status=400)
+
 
 class HiddenFieldsHistoryContextHelper(HistoricalRecordContextHelper):
     """A record's history without the changes of fields hidden from the user."""
@@ -225,7 +305,17 @@ class SafeSimpleHistoryAdmin(SimpleHistoryAdmin, SafeModelAdmin):
 
     _REVERT_ATTR = "_hanoi_event_revert_current"
 
+    def history_view(self, request, object_id, extra_context=None):
+        self.checked_object_id(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.checked_object_id(object_id)
+        history_pk = get_history_model_for_model(self.model)._meta.pk
+        try:
+            history_pk.to_python(unquote(version_id))
+        except (ValidationError, ValueError, TypeError) as exc:
+            raise Http404(_("No such version.")) from exc
         if request.method == "POST":
             current = self.get_object(request, unquote(object_id))
             if current is None:
