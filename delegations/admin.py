@@ -30,6 +30,7 @@ from hanoi_event.admin_safety import (
 )
 
 from . import permissions, portal_admin, selectors
+from .admin_imports import TransferAdminMixin
 from .bulk_email import email_focal_points, email_participants
 from .enums import InvitationStatus
 from .fields import (
@@ -93,7 +94,8 @@ class GroupAdmin(BaseGroupAdmin, SafeModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SafeModelAdmin):
+class OrganisationAdmin(TransferAdminMixin, SafeModelAdmin):
+    import_kind = "organisations"
     list_display = ["name", "kind", "iso2", "iso3", "regional_group"]
     list_filter = [
         ("kind", ChoicesDropdownFilter),
@@ -106,7 +108,8 @@ class OrganisationAdmin(SafeModelAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(BulkEmailAdminMixin, SafeSimpleHistoryAdmin):
+class DelegationAdmin(TransferAdminMixin, BulkEmailAdminMixin, SafeSimpleHistoryAdmin):
+    import_kind = "delegations"
     list_display = [
         "organisation",
         "event",
@@ -184,7 +187,8 @@ unfilterable_fields(Invitation, ["token_hash"])
 
 
 @admin.register(Participant)
-class ParticipantAdmin(BulkEmailAdminMixin, SafeSimpleHistoryAdmin):
+class ParticipantAdmin(TransferAdminMixin, BulkEmailAdminMixin, SafeSimpleHistoryAdmin):
+    import_kind = "participants"
     list_display = [
         "full_name",
         "delegation",

@@ -38,6 +38,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "delegations.view_registrationcode",
         "delegations.change_organisationrequest",
         "delegations.view_organisationrequest",
+        # The log of imports and exports.
+        "delegations.view_transferlog",
     ),
     # The only role that sees passport data.
     ACCREDITATION_OFFICER: (
@@ -66,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "delegations.view_delegationrolequota",
         "delegations.view_organisation",
         "delegations.view_participant",
+        "delegations.view_transferlog",
     ),
     CHECK_IN_OPERATOR: (
         "delegations.view_delegation",

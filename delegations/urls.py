@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_imports
 
 app_name = "portal"
 
@@ -25,6 +25,16 @@ urlpatterns = [
     ),
     path(
         "delegation/<int:pk>/submit/", views.delegation_submit, name="delegation_submit"
+    ),
+    path(
+        "delegation/<int:pk>/import/",
+        views_imports.member_import,
+        name="member_import",
+    ),
+    path(
+        "delegation/<int:pk>/import/<int:log_id>/",
+        views_imports.member_import_log,
+        name="member_import_log",
     ),
     path("registration/", views.registration, name="registration"),
     path("participant/<int:pk>/", views.participant, name="participant"),

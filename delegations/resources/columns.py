@@ -76,12 +76,15 @@ class Layout:
 
 
 def header_keys(text: str) -> list[str]:
-    """``text`` folded, and folded without any part in brackets."""
+    """``text`` folded, folded without any part in brackets, and both
+    without spaces."""
     keys = [fold(text)]
     bare = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
     if bare != text:
         keys.append(fold(bare))
-    return [key for key in keys if key]
+    # "D.O.B", "E-mail" and "Passport No." meet "DOB", "Email", "Passport no".
+    keys += [key.replace(" ", "") for key in keys]
+    return [key for key in dict.fromkeys(keys) if key]
 
 
 def column_letter(index: int) -> str:

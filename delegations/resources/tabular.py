@@ -71,10 +71,10 @@ def read_sheet(data: bytes) -> Sheet:
     if len(data) > limit:
         raise FileProblem(
             _(
-                "The file is larger than %(limit)s MB. Split it into several "
+                "The file is larger than %(limit)s. Split it into several "
                 "files and import them one after the other."
             )
-            % {"limit": _megabytes(limit)},
+            % {"limit": file_size_label(limit)},
             code="too_large",
         )
     head = data[:8]
@@ -96,9 +96,11 @@ def read_sheet(data: bytes) -> Sheet:
     return _read_csv(data)
 
 
-def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:.0f}" if value >= 1 else f"{value:.2f}"
+def file_size_label(size: int) -> str:
+    """10485760 → "10 MB", 2048 → "2 KB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MB"
+    return f"{max(size // 1024, 1)} KB"
 
 
 # XLSX ----------------------------------------------------------------------
