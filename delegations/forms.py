@@ -128,8 +128,10 @@ class ParticipantForm(PortalFormMixin, forms.ModelForm):
         label=_("Photo"),
         required=False,
         help_text=_(
-            "Passport-style, recent, plain light background. JPEG or PNG, at "
-            "most %(size)s MB, at least %(min)s pixels on each side."
+            "Passport-style: taken in the last six months, plain light "
+            "background, face centred and looking at the camera, no hat or dark "
+            "glasses. JPEG or PNG, at most %(size)s MB, at least %(min)s pixels "
+            "on each side; you can crop it after choosing it."
         )
         % {"size": PHOTO_MAX_BYTES // (1024 * 1024), "min": PHOTO_MIN_SIDE},
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
