@@ -39,12 +39,15 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "hanoi_event",
     "delegations",
     "sessions.apps.EventSessionsConfig",
+    "accreditation",
     "demo",
 ]
 

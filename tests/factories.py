@@ -124,3 +124,25 @@ class RegistrationCodeFactory(factory.django.DjangoModelFactory):
 
     event = factory.SubFactory(EventFactory)
     code = factory.Sequence(lambda n: f"NGO-CODE-{n}")
+
+
+# Accreditation and check-in (issue 11).
+
+
+class ZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accreditation.Zone"
+
+    event = factory.SubFactory(EventFactory)
+    code = factory.Sequence(lambda n: f"zone-{n}")
+    name = factory.Sequence(lambda n: f"Zone {n}")
+
+
+class GateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "checkin.Gate"
+
+    event = factory.SelfAttribute("zone.event")
+    zone = factory.SubFactory(ZoneFactory)
+    name = factory.Sequence(lambda n: f"Gate {n}")
+    direction = "entry"

@@ -458,3 +458,63 @@ def participant_decide(
     participant.save()
     delegation_recompute_status(delegation=participant.delegation)
     return participant, True
+
+
+# The review's decisions: from "submitted" to approved or rejected, and an
+# approval taken back (approved to rejected). A rejected record comes back
+# through participant_submit.
+_DECISIONS_FROM = {
+    ParticipantStatus.APPROVED: (ParticipantStatus.SUBMITTED,),
+    ParticipantStatus.REJECTED: (
+        ParticipantStatus.SUBMITTED,
+        ParticipantStatus.APPROVED,
+    ),
+}
+
+
+@transaction.atomic
+def participant_decide(
+    *,
+    participant: Participant,
+    status: str,
+    reason: str = "",
+    decided_by: AbstractBaseUser | None = None,
+) -> tuple[Participant, bool]:
+    """Write the review's decision on a member: ``status`` approved or
+    rejected (a reason is required for a rejection), ``decided_at`` now, and
+    the delegation's status. Called by the accreditation services, which
+    record who decided and send the mail; nothing else changes a member's
+    status to a decision. ``decided_by`` is written to the record's history.
+
+    Returns ``(participant, changed)``. Idempotent: the same decision again
+    changes nothing (``changed`` False). A decision on a record that is not
+    waiting for one (nominated, withdrawn, rejected and not resubmitted) is a
+    ValidationError and changes nothing."""
+    if status not in _DECISIONS_FROM:
+        raise ValidationError({"status": _("A decision approves or rejects.")})
+    reason = (reason or "").strip()
+    if status == ParticipantStatus.REJECTED and not reason:
+        raise ValidationError(
+            {"rejection_reason": _("Give the reason for the rejection.")}
+        )
+    participant = _lock_member(participant)
+    if participant.status == status:
+        return participant, False
+    if participant.status not in _DECISIONS_FROM[status]:
+        raise ValidationError(
+            _("%(name)s is %(status)s: there is nothing to decide.")
+            % {
+                "name": participant.full_name,
+                "status": participant.get_status_display().lower(),
+            }
+        )
+    participant.status = status
+    participant.decided_at = timezone.now()
+    participant.rejection_reason = (
+        reason if status == ParticipantStatus.REJECTED else ""
+    )
+    participant._history_user = decided_by
+    participant.full_clean()
+    participant.save()
+    delegation_recompute_status(delegation=participant.delegation)
+    return participant, True
