@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "hanoi_event",
     "delegations",
     "sessions.apps.EventSessionsConfig",
+    "protocol",
+    "reports",
     "accreditation",
     "demo",
 ]
@@ -254,4 +256,7 @@ UNFOLD = {
     "SITE_SYMBOL": "gavel",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    # The organizers' dashboard (the admin index): figures from the apps'
+    # dashboard contributions (hanoi_event.dashboard).
+    "DASHBOARD_CALLBACK": "reports.dashboard.dashboard_callback",
 }

@@ -7,5 +7,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("delegations.urls")),
+    path("", include("protocol.urls")),
+    path("reports/", include("reports.urls")),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
 ]

@@ -1,0 +1,5 @@
+"""The organizers' dashboard (the admin index)."""
+
+
+def dashboard_callback(request, context):
+    return context
