@@ -77,6 +77,7 @@ from .data import (
     hanoi_time,
     strip_diacritics,
 )
+from .programme import load_side_events
 
 # ---------------------------------------------------------------------------
 # Result and bookkeeping.
@@ -676,6 +677,7 @@ def demo_load() -> DemoResult:
     organisations = _organisations(tally)
     delegations = _load_delegations(event, organisations, tally)
     _load_participants(event, delegations, organisations, tally)
+    load_side_events(event, delegations, tally=tally, upsert=_upsert)
     _load_organizer(tally)
     return DemoResult(
         event=event,

@@ -1,16 +1,38 @@
-"""Admin for rooms and the programme (themed by unfold)."""
+"""Admin for rooms, the programme, releases, side events (review, slot grid,
+placement by hand and by the allocator) and seats (themed by unfold). Every
+write goes through ``sessions.services``."""
 
 import datetime as dt
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
-from unfold.decorators import display
+from unfold.decorators import action, display
 
-from hanoi_event.admin_safety import SafeModelAdmin
+from hanoi_event.admin_safety import SafeModelAdmin, SafeTabularInline
+from hanoi_event.selectors import current_event
 
-from .models import ProgrammeItem, Room
+from . import services
+from .conflicts import local_span, speaker_conflicts
+from .enums import ApplicationStatus
+from .models import (
+    AllocationProposal,
+    ProgrammeItem,
+    ProgrammeRole,
+    Registration,
+    Release,
+    Room,
+    SideEventApplication,
+    SideEventSlot,
+    SideEventSpeaker,
+)
 
 
 def _in_event_time(value: dt.datetime, item: ProgrammeItem) -> str:
@@ -21,36 +43,120 @@ def _in_event_time(value: dt.datetime, item: ProgrammeItem) -> str:
 
 @admin.register(Room)
 class RoomAdmin(SafeModelAdmin):
-    list_display = ["name", "event", "capacity", "location"]
+    list_display = ["name", "event", "capacity", "location", "open_to_side_events"]
     list_select_related = ["event"]
-    list_filter = [("event", RelatedDropdownFilter)]
+    list_filter = [("event", RelatedDropdownFilter), "open_to_side_events"]
     list_filter_submit = True
     search_fields = ["name", "location"]
 
 
+class ProgrammeRoleFormSet(BaseInlineFormSet):
+    """Chairs and speakers: one person in two places at once is refused,
+    naming the other item (checked against the item's times as posted)."""
+
+    def clean(self):
+        super().clean()
+        item = self.instance
+        if any(self.errors) or not (item.starts_at and item.ends_at and item.event_id):
+            return
+        if item.is_cancelled:
+            return
+        speakers = []
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            role = form.instance
+            speakers.append((role.speaker_key, role.display_name))
+        clashes = speaker_conflicts(
+            event=item.event,
+            speakers=speakers,
+            starts_at=item.starts_at,
+            ends_at=item.ends_at,
+            exclude_pk=item.pk,
+        )
+        if clashes:
+            raise ValidationError(clashes)
+
+
+class ProgrammeRoleInline(SafeTabularInline):
+    model = ProgrammeRole
+    formset = ProgrammeRoleFormSet
+    fields = ["role", "participant", "name", "affiliation", "email", "order"]
+    autocomplete_fields = ["participant"]
+    extra = 0
+
+
+class ProgrammeItemForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeItem
+        fields = [
+            "event",
+            "kind",
+            "title",
+            "description",
+            "room",
+            "starts_at",
+            "ends_at",
+            "languages",
+            "access_categories",
+            "registration_required",
+            "capacity",
+            "is_published",
+            "is_cancelled",
+        ]
+        help_texts = {
+            "languages": _('A list of codes, for example ["en", "fr", "vi"].'),
+            "access_categories": _(
+                'A list of badge categories, for example ["A", "VIP"]; [] for all.'
+            ),
+        }
+
+
 @admin.register(ProgrammeItem)
 class ProgrammeItemAdmin(SafeModelAdmin):
-    list_display = ["title", "kind", "room", "starts", "ends", "is_published"]
+    form = ProgrammeItemForm
+    list_display = [
+        "title",
+        "kind",
+        "room",
+        "starts",
+        "ends",
+        "is_published",
+        "is_cancelled",
+        "registration_required",
+    ]
     list_select_related = ["event", "room"]
     list_filter = [
         ("event", RelatedDropdownFilter),
         ("kind", ChoicesDropdownFilter),
         ("room", RelatedDropdownFilter),
         "is_published",
+        "is_cancelled",
+        "registration_required",
     ]
     list_filter_submit = True
     search_fields = ["title"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["room"]
-    fields = [
-        "event",
-        "kind",
-        "title",
-        "description",
-        "room",
-        "starts_at",
-        "ends_at",
-        "is_published",
+    inlines = [ProgrammeRoleInline]
+    fieldsets = [
+        (None, {"fields": ["event", "kind", "title", "description"]}),
+        (
+            _("Where and when (event time)"),
+            {"fields": ["room", "starts_at", "ends_at"]},
+        ),
+        (
+            _("Access and seats"),
+            {
+                "fields": [
+                    "languages",
+                    "access_categories",
+                    "registration_required",
+                    "capacity",
+                ]
+            },
+        ),
+        (_("Publication"), {"fields": ["is_published", "is_cancelled"]}),
     ]
 
     @display(description=_("starts (event time)"), ordering="starts_at")
@@ -60,3 +166,433 @@ class ProgrammeItemAdmin(SafeModelAdmin):
     @display(description=_("ends (event time)"), ordering="ends_at")
     def ends(self, obj: ProgrammeItem) -> str:
         return _in_event_time(obj.ends_at, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Under the room lock, with every rule checked again; the chairs and
+        # speakers are checked by the inline formset.
+        services.programme_item_save(item=obj)
+
+
+@admin.register(Release)
+class ReleaseAdmin(SafeModelAdmin):
+    """Publishing is adding a release: the next number, a snapshot of the
+    published items and what changed; registered people are told."""
+
+    list_display = ["__str__", "event", "published_at", "published_by", "summary"]
+    list_select_related = ["event", "published_by"]
+    list_filter = [("event", RelatedDropdownFilter)]
+    fields = ["event", "comment"]
+    readonly_fields = ["changes_list"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["event", "comment"]
+        return [
+            "event",
+            "number",
+            "published_at",
+            "published_by",
+            "comment",
+            "changes_list",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "event",
+            "number",
+            "published_at",
+            "published_by",
+            "comment",
+            "changes_list",
+        ]
+
+    def get_changeform_initial_data(self, request):
+        event = current_event()
+        return {"event": event.pk} if event else {}
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("changes"))
+    def summary(self, obj: Release) -> str:
+        changes = obj.changes or {}
+        return _("%(new)s new, %(moved)s moved, %(cancelled)s cancelled") % {
+            "new": len(changes.get("new", [])),
+            "moved": len(changes.get("moved", [])),
+            "cancelled": len(changes.get("cancelled", [])),
+        }
+
+    @display(description=_("what changed"))
+    def changes_list(self, obj: Release) -> str:
+        by_id = {entry["id"]: entry for entry in obj.snapshot}
+        before = obj.changes.get("before", {})
+        lines = []
+        for pk in obj.changes.get("moved", []):
+            if pk in by_id:
+                lines.append(_("Moved: %(title)s") % {"title": by_id[pk]["title"]})
+        for pk in obj.changes.get("cancelled", []):
+            if str(pk) in before:
+                lines.append(
+                    _("Cancelled: %(title)s") % {"title": before[str(pk)]["title"]}
+                )
+        for pk in obj.changes.get("new", []):
+            if pk in by_id:
+                lines.append(_("New: %(title)s") % {"title": by_id[pk]["title"]})
+        return "\n".join(lines) or _("No change")
+
+    def save_model(self, request, obj, form, change):
+        release = services.release_publish(
+            event=obj.event, user=request.user, comment=obj.comment
+        )
+        obj.pk = release.pk
+        obj.number = release.number
+
+
+@admin.register(SideEventSlot)
+class SideEventSlotAdmin(SafeModelAdmin):
+    list_display = ["__str__", "event", "starts_at", "ends_at"]
+    list_select_related = ["event"]
+    list_filter = [("event", RelatedDropdownFilter)]
+    fields = ["event", "starts_at", "ends_at"]
+
+
+class SideEventSpeakerInline(SafeTabularInline):
+    model = SideEventSpeaker
+    fields = ["name", "function_title", "organisation", "email", "nationality"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PlacementForm(forms.Form):
+    slot = forms.ModelChoiceField(
+        queryset=SideEventSlot.objects.none(), label=_("Slot")
+    )
+    room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = SideEventSlot.objects.filter(
+            event=event
+        ).select_related("event")
+        self.fields["room"].queryset = Room.objects.filter(event=event).order_by(
+            "-open_to_side_events", "name"
+        )
+        self.fields["room"].label_from_instance = lambda room: (
+            _("%(name)s (%(capacity)s seats)%(closed)s")
+            % {
+                "name": room.name,
+                "capacity": room.capacity,
+                "closed": ""
+                if room.open_to_side_events
+                else _(", not open to side events"),
+            }
+        )
+
+
+@admin.register(SideEventApplication)
+class SideEventApplicationAdmin(SafeModelAdmin):
+    list_display = [
+        "title",
+        "delegation",
+        "format",
+        "expected_audience",
+        "status",
+        "score",
+        "placed",
+    ]
+    list_select_related = ["delegation__organisation", "programme_item__room", "event"]
+    list_filter = [
+        ("event", RelatedDropdownFilter),
+        ("status", ChoicesDropdownFilter),
+        "format",
+    ]
+    list_filter_submit = True
+    search_fields = ["title", "organiser", "delegation__organisation__name"]
+    inlines = [SideEventSpeakerInline]
+    actions = ["propose_allocation"]
+    fieldsets = [
+        (
+            _("Application"),
+            {
+                "fields": [
+                    "event",
+                    "delegation",
+                    "submitted_by",
+                    "title",
+                    "abstract",
+                    "organiser",
+                    "co_sponsors",
+                    "format",
+                    "preferred_list",
+                    "expected_audience",
+                ]
+            },
+        ),
+        (_("Review"), {"fields": ["status", "score", "review_comment"]}),
+        (_("Placement"), {"fields": ["placement"]}),
+    ]
+    readonly_fields = [
+        "event",
+        "delegation",
+        "submitted_by",
+        "title",
+        "abstract",
+        "organiser",
+        "co_sponsors",
+        "format",
+        "preferred_list",
+        "expected_audience",
+        "placement",
+    ]
+
+    def has_add_permission(self, request):
+        # Applications come from the focal points, through the portal.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("placed"))
+    def placed(self, obj: SideEventApplication) -> str:
+        item = obj.programme_item
+        if item is None:
+            return "—"
+        return f"{local_span(obj.event, item.starts_at, item.ends_at)}, {item.room}"
+
+    @display(description=_("preferred slots"))
+    def preferred_list(self, obj: SideEventApplication) -> str:
+        return (
+            ", ".join(str(s) for s in obj.preferred_slots.select_related("event"))
+            or "—"
+        )
+
+    @display(description=_("placement"))
+    def placement(self, obj: SideEventApplication):
+        from django.utils.html import format_html
+
+        text = self.placed(obj)
+        if obj.status != ApplicationStatus.ACCEPTED:
+            return text
+        url = reverse("admin:event_sessions_sideeventapplication_place", args=[obj.pk])
+        return format_html('{} · <a href="{}">{}</a>', text, url, _("Place by hand"))
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.application_review(
+                application=obj,
+                reviewer=request.user,
+                status=obj.status,
+                comment=obj.review_comment,
+                score=obj.score,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/place/",
+                self.admin_site.admin_view(self.place_view),
+                name="event_sessions_sideeventapplication_place",
+            ),
+            *super().get_urls(),
+        ]
+
+    def place_view(self, request, object_id):
+        application = self.get_object(request, object_id)
+        if application is None:
+            from django.http import Http404
+
+            raise Http404
+        if not self.has_change_permission(request, application):
+            raise PermissionDenied
+        if not request.user.has_perm("event_sessions.add_programmeitem"):
+            raise PermissionDenied
+        form = PlacementForm(request.POST or None, event=application.event)
+        check = None
+        if request.method == "POST" and form.is_valid():
+            slot, room = form.cleaned_data["slot"], form.cleaned_data["room"]
+            check = services.placement_check(
+                application=application, slot=slot, room=room
+            )
+            if "place" in request.POST and not check.errors:
+                try:
+                    item = services.application_place(
+                        application=application, slot=slot, room=room
+                    )
+                except ValidationError as exc:
+                    check = services.side_events.PlacementCheck(exc.messages, [])
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "“%(title)s” is placed: %(where)s. Publish a release to show it."
+                        )
+                        % {
+                            "title": item.title,
+                            "where": local_span(
+                                item.event, item.starts_at, item.ends_at
+                            )
+                            + f", {room.name}",
+                        },
+                    )
+                    return HttpResponseRedirect(
+                        reverse(
+                            "admin:event_sessions_sideeventapplication_change",
+                            args=[application.pk],
+                        )
+                    )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Place “%(title)s”") % {"title": application.title},
+            "application": application,
+            "form": form,
+            "check": check,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "sessions/admin/place.html", context)
+
+    @action(description=_("Propose an allocation of the accepted side events"))
+    def propose_allocation(self, request, queryset):
+        if not request.user.has_perm("event_sessions.add_allocationproposal"):
+            raise PermissionDenied
+        event_ids = set(queryset.values_list("event_id", flat=True))
+        if len(event_ids) != 1:
+            messages.error(request, _("Select applications of one event."))
+            return None
+        event = queryset.first().event
+        proposal = services.allocation_propose(event=event, user=request.user)
+        return HttpResponseRedirect(
+            reverse(
+                "admin:event_sessions_allocationproposal_change", args=[proposal.pk]
+            )
+        )
+
+
+@admin.register(AllocationProposal)
+class AllocationProposalAdmin(SafeModelAdmin):
+    list_display = [
+        "__str__",
+        "event",
+        "created_by",
+        "placed_count",
+        "unplaced_count",
+        "confirmed_at",
+    ]
+    list_select_related = ["event", "created_by"]
+    list_filter = [("event", RelatedDropdownFilter)]
+    change_form_template = "sessions/admin/proposal.html"
+    fields = ["event", "created_at", "created_by", "confirmed_at", "confirmed_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("placed"))
+    def placed_count(self, obj) -> int:
+        return len(obj.placements)
+
+    @display(description=_("not placed"))
+    def unplaced_count(self, obj) -> int:
+        return len(obj.unplaced)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="event_sessions_allocationproposal_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def confirm_view(self, request, object_id):
+        proposal = self.get_object(request, object_id)
+        if proposal is None:
+            from django.http import Http404
+
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse(
+                    "admin:event_sessions_allocationproposal_change", args=[proposal.pk]
+                )
+            )
+        if not (
+            self.has_change_permission(request, proposal)
+            and request.user.has_perm("event_sessions.add_programmeitem")
+        ):
+            raise PermissionDenied
+        proposal = services.allocation_confirm(proposal=proposal, user=request.user)
+        failed = proposal.result.get("failed", [])
+        messages.success(
+            request,
+            _("%(n)s side events placed. Publish a release to show them.")
+            % {"n": len(proposal.result.get("placed", []))},
+        )
+        for entry in failed:
+            messages.warning(request, f"{entry['title']}: {entry['reason']}")
+        return HttpResponseRedirect(
+            reverse(
+                "admin:event_sessions_allocationproposal_change", args=[proposal.pk]
+            )
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra = {
+            "proposal": obj,
+            "can_confirm": obj is not None
+            and obj.confirmed_at is None
+            and self.has_change_permission(request, obj)
+            and request.user.has_perm("event_sessions.add_programmeitem"),
+            "confirm_url": reverse(
+                "admin:event_sessions_allocationproposal_confirm", args=[object_id]
+            )
+            if obj is not None
+            else "",
+        }
+        return super().change_view(
+            request, object_id, form_url, {**extra, **(extra_context or {})}
+        )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(SafeModelAdmin):
+    list_display = ["participant", "item", "status", "created_at", "promoted_at"]
+    list_select_related = ["participant", "item"]
+    list_filter = [("status", ChoicesDropdownFilter)]
+    search_fields = ["item__title", "participant__family_name", "participant__email"]
+    fields = [
+        "item",
+        "participant",
+        "status",
+        "created_at",
+        "promoted_at",
+        "cancelled_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

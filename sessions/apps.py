@@ -12,6 +12,7 @@ class EventSessionsConfig(AppConfig):
     def ready(self) -> None:
         """Fill the bottom layer's registries with the programme's mail
         kinds, schedules and role permissions; register the tasks."""
+        from hanoi_event.admin_navigation import register_admin_section
         from hanoi_event.mail_kinds import register_mail_kinds
         from hanoi_event.roles import register_role_permissions
         from hanoi_event.schedules import Schedule, register_schedules
@@ -22,10 +23,20 @@ class EventSessionsConfig(AppConfig):
 
         register_mail_kinds(*MAIL_KINDS)
         register_role_permissions(ROLE_PERMISSIONS)
+        register_admin_section(
+            _("Programme"),
+            order=30,
+            models=("event_sessions.programmeitem", "event_sessions.room"),
+        )
         register_schedules(
             Schedule(
                 "Reminders: tomorrow's agenda",
                 task=tasks.REMINDERS_DAY_BEFORE_TASK,
                 crontab=("0", "11"),
-            )
+            ),
+            Schedule(
+                "Reminders: sessions starting in 30 minutes",
+                task=tasks.REMINDERS_STARTING_SOON_TASK,
+                every=300,
+            ),
         )

@@ -13,8 +13,9 @@ from hanoi_event.models import Event
 from hanoi_event.selectors import current_event, email_template_for
 from hanoi_event.services import Message, created_count, email_queue_many
 
-from ..mail import REMINDER_DAY_BEFORE
-from ..selectors import day_before_agenda_recipients
+from ..conflicts import local_span
+from ..mail import REMINDER_DAY_BEFORE, STARTING_SOON
+from ..selectors import day_before_agenda_recipients, starting_soon_registrations
 
 
 def reminders_send_day_before(
@@ -53,4 +54,42 @@ def reminders_send_day_before(
         )
     return created_count(
         email_queue_many(kind=REMINDER_DAY_BEFORE, messages=messages, event=event)
+    )
+
+
+STARTING_SOON_WITHIN = dt.timedelta(minutes=30)
+
+
+def reminders_send_starting_soon(
+    *, event: Event | None = None, now: dt.datetime | None = None
+) -> int:
+    """ "Starting in 30 minutes" to each participant with a confirmed seat at
+    an item that starts within the next 30 minutes (celery beat runs it every
+    five minutes). Idempotent per item and participant. Returns the number of
+    rows queued."""
+    event = event or current_event()
+    if event is None:
+        return 0
+    now = now or timezone.now()
+    messages = []
+    for registration in starting_soon_registrations(
+        event, now=now, within=STARTING_SOON_WITHIN
+    ):
+        item, participant = registration.item, registration.participant
+        messages.append(
+            Message(
+                to=participant.email,
+                context={
+                    "participant_name": participant.full_name,
+                    "title": item.title,
+                    "when": local_span(event, item.starts_at, item.ends_at),
+                    "room": item.room.name if item.room_id else "",
+                },
+                language=participant.preferred_language or "en",
+                idempotency_key=f"reminder:soon:{item.pk}:{participant.pk}",
+                about=registration,
+            )
+        )
+    return created_count(
+        email_queue_many(kind=STARTING_SOON, messages=messages, event=event)
     )
