@@ -48,8 +48,11 @@ def _variants(text: str) -> list[str]:
         key = fold(form)
         if key.startswith("the "):
             key = key[4:]
-        if key and key not in keys:
-            keys.append(key)
+        # "Cote d Ivoire" and "Côte d'Ivoire", "Guinea Bissau" and
+        # "Guinea-Bissau" meet without their spaces.
+        for form_key in (key, key.replace(" ", "")):
+            if form_key and form_key not in keys:
+                keys.append(form_key)
     return keys
 
 

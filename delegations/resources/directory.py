@@ -496,7 +496,10 @@ class DelegationResource(resources.ModelResource):
 
     @staticmethod
     def queryset(queryset):
-        # Two queries for any number of rows (delegations_with_summary).
+        # Two queries for any number of rows (delegations_with_summary; the
+        # admin's changelist has it already).
+        if "member_count" in queryset.query.annotations:
+            return queryset
         return delegations_with_summary(queryset=queryset)
 
     def dehydrate_organisation(self, d):

@@ -40,17 +40,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
         event = Event.objects.filter(slug=options["event"]).first()
         if event is None:
             slugs = ", ".join(Event.objects.values_list("slug", flat=True)) or "none"
             raise CommandError(
                 f"no event with slug {options['event']!r} (events: {slugs})"
             )
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
         user = None
         if options["user"]:
             user = (
