@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "protocol",
     "reports",
     "accreditation",
+    "checkin",
     "demo",
 ]
 
@@ -248,6 +249,20 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+}
+
+# The API (check-in devices): devices authenticate with their own token
+# (checkin.authentication); the OpenAPI schema is drf-spectacular's.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hanoi Convention event platform API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 UNFOLD = {

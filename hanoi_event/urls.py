@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -8,6 +9,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/programme/", include("sessions.urls_portal")),
     path("portal/", include("delegations.urls")),
+    path("checkin/", include("checkin.urls")),
+    path("api/checkin/", include("checkin.urls_api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("programme/", include("sessions.urls_public")),
     path("", include("protocol.urls")),
     path("reports/", include("reports.urls")),
