@@ -111,3 +111,44 @@ stop_throwaway_redis() {
     wait "$REDIS_PID" 2>/dev/null || true
   fi
 }
+
+# supervise NAME COMMAND [ARGS...]: run COMMAND, and run it again whenever it
+# exits (a crash, a SIGKILL, a Celery "Unrecoverable error"), until this
+# shell gets SIGTERM, SIGINT or SIGHUP: then send COMMAND SIGTERM (for a
+# Celery worker a warm shutdown: running tasks finish), wait for it and
+# return. Reports on stderr "supervise: NAME started (pid N)" and
+# "supervise: NAME (pid N) exited with status S after T s; starting it again
+# in D s". The pause before a restart is 1 s, doubling up to 30 s while
+# COMMAND keeps exiting within 30 s of its start.
+supervise() {
+  local name=$1
+  shift
+  local child="" stopping="" delay=1 status started ran pause
+  trap 'stopping=1; if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null || true; fi' TERM INT HUP
+  while [ -z "$stopping" ]; do
+    started=$SECONDS
+    "$@" &
+    child=$!
+    echo "supervise: $name started (pid $child)" >&2
+    # A signal that came before $child was set: pass it on now.
+    if [ -n "$stopping" ]; then kill -TERM "$child" 2>/dev/null || true; fi
+    status=0
+    wait "$child" || status=$?
+    # A trapped signal interrupts wait: wait until COMMAND has really exited.
+    while kill -0 "$child" 2>/dev/null; do
+      status=0
+      wait "$child" || status=$?
+    done
+    [ -z "$stopping" ] || break
+    ran=$((SECONDS - started))
+    [ "$ran" -lt 30 ] || delay=1
+    echo "supervise: $name (pid $child) exited with status $status after $ran s; starting it again in $delay s" >&2
+    child=""
+    sleep "$delay" &
+    pause=$!
+    wait "$pause" || true
+    kill "$pause" 2>/dev/null || true
+    delay=$((delay * 2 > 30 ? 30 : delay * 2))
+  done
+  trap - TERM INT HUP
+}

@@ -4,7 +4,8 @@
 # migrates, loads reference and demo data (idempotent), creates the demo
 # organizer account and serves the site on http://127.0.0.1:8000/.
 # With CELERY_BROKER_URL set (for example redis://127.0.0.1:6379/0), it also
-# starts a Celery worker and celery beat next to the web server.
+# starts a Celery worker and celery beat next to the web server, each started
+# again whenever it exits (scripts/supervise.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -16,13 +17,17 @@ $PY manage.py migrate --noinput
 $PY manage.py load_demo
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # supervise.sh returns once the worker (warm shutdown) and beat stopped.
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
 trap cleanup EXIT
 if [ -n "${CELERY_BROKER_URL:-}" ]; then
-  echo "Starting a Celery worker and beat on $CELERY_BROKER_URL"
-  .venv/bin/celery -A hanoi_event worker -l warning -c 2 &
-  pids+=($!)
-  .venv/bin/celery -A hanoi_event beat -l warning &
+  echo "Starting a Celery worker and beat on $CELERY_BROKER_URL (started again if they exit)"
+  # A session of its own: Ctrl-C reaches the web server only; cleanup stops
+  # the worker and beat, so the supervisor does not start them again.
+  setsid bash scripts/supervise.sh &
   pids+=($!)
 fi
 

@@ -5,15 +5,20 @@
 * ``PostgresServer``: a throwaway PostgreSQL (socket only, no fsync), started
   as the postgres user when we are root, the way scripts/lib.sh does.
 * ``RedisServer``: a redis-server of its own (own port, no persistence) that
-  can be restarted (everything in it is lost, like a crash).
+  can be killed (SIGKILL: everything in it is lost, like a crash) and started
+  again on the same port.
 * ``SmtpSink``: an aiosmtpd SMTP server in a thread of this process; it
-  records every accepted message and can be told to answer 4xx/5xx, to hold
-  clients at RCPT, or be stopped and started again. ``SmtpSinkProcess`` runs
-  one in a process of its own (so that it does not share a GIL with the
-  client being measured).
+  records every accepted message (recipient, Message-ID, the time it was
+  accepted) and can be told to answer 4xx/5xx, to hold clients at RCPT, to
+  call a function as it accepts a message (a fault injected at that moment),
+  or be stopped and started again. ``SmtpSinkProcess`` runs one in a process
+  of its own (so that it does not share a GIL with the client being
+  measured).
 * ``CeleryWorker``: ``celery -A hanoi_event worker -P prefork`` as its own
   process group; it can be killed with SIGKILL and started again.
 * ``CeleryBeat``: ``celery -A hanoi_event beat`` next to a worker.
+* ``CelerySupervisor``: ``scripts/supervise.sh`` (what ``scripts/run.sh``
+  runs: a worker and beat, each started again when it exits).
 
 A server that cannot start raises ``ProcessError``; ``wait_for`` raises
 ``TimeoutError``. Both carry a message that says what went wrong.
@@ -23,7 +28,9 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -178,15 +185,35 @@ class RedisServer:
             return False
 
     def stop(self) -> None:
+        """SIGKILL (a crash: no save, clients see their connections reset);
+        ``start()`` brings a new, empty server up on the same port."""
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
+
+    kill = stop
 
     def restart(self) -> None:
         """Kill and start again: everything in Redis (the broker queue and
         unacknowledged messages) is gone."""
         self.stop()
         self.start()
+
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url, socket_timeout=2)
+
+    def broker_state(self, queue: str = "celery") -> tuple[int, set[bytes]]:
+        """(messages waiting in ``queue``, delivery tags of the messages handed
+        to a consumer and not acknowledged yet): kombu's Redis transport keeps
+        the latter in the ``unacked`` hash until the task's (late)
+        acknowledgement, or until its visibility timeout if the consumer died."""
+        client = self.client()
+        try:
+            return client.llen(queue), set(client.hkeys("unacked"))
+        finally:
+            client.close()
 
 
 # ---------------------------------------------------------------- SMTP
@@ -226,17 +253,36 @@ class SinkHandler:
         sink = self.sink
         if sink.data_reply:
             return sink.data_reply
+        accepted_at = time.time()
         with sink.lock:
             # Parsed when asked for (``messages``): receiving stays cheap.
-            sink.received.extend((rcpt, envelope.content) for rcpt in envelope.rcpt_tos)
+            sink.received.extend(
+                (rcpt, envelope.content, accepted_at) for rcpt in envelope.rcpt_tos
+            )
+            number = len(sink.received)
+        if sink.on_accept is not None:
+            # Runs before the client reads "250": whatever it does (kill the
+            # worker, kill Redis) happens with the message accepted here and
+            # not yet known as accepted by the sender.
+            sink.on_accept(number, envelope.content)
         return "250 Message accepted"
 
 
 class SmtpSink:
+    """Records every message it accepts, once per recipient: ``messages``
+    (recipient, subject, Message-ID, accepted_at as ``time.time()``),
+    ``per_message_id()`` (copies of each Message-ID), ``count()``.
+
+    ``on_accept(number, content)``, when set, is called in the server's
+    thread as the ``number``-th message (1-based) is accepted, before the
+    client gets the "250" answer."""
+
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
         self.lock = threading.Lock()
-        self.received: list[tuple[str, bytes]] = []  # (recipient, message)
+        # (recipient, message, accepted at)
+        self.received: list[tuple[str, bytes, float]] = []
+        self.on_accept = None
         self.reject: dict[str, str] = {}  # address -> reply, e.g. "550 5.1.1 ..."
         self.rcpt_reply = ""  # answer every RCPT with this (e.g. "451 ...")
         self.data_reply = ""  # answer every DATA with this
@@ -275,13 +321,14 @@ class SmtpSink:
             received = list(self.received)
         parse = BytesHeaderParser().parsebytes
         messages = []
-        for rcpt, content in received:
+        for rcpt, content, accepted_at in received:
             headers = parse(content)
             messages.append(
                 {
                     "to": rcpt,
                     "subject": str(headers["Subject"]),
                     "message_id": str(headers["Message-ID"]),
+                    "accepted_at": accepted_at,
                 }
             )
         return messages
@@ -294,15 +341,22 @@ class SmtpSink:
         return collections.Counter(m["message_id"] for m in self.messages)
 
 
+def message_id_of(content: bytes) -> str:
+    return str(BytesHeaderParser().parsebytes(content)["Message-ID"])
+
+
 def serve_smtp_sink(port: int) -> None:
     """An SmtpSink in this process, answering on stdin/stdout: prints "ready",
-    then the count for every "count" line; stops at the end of stdin."""
+    then the count for every "count" line and the copies of each Message-ID
+    (one JSON object) for every "ids" line; stops at the end of stdin."""
     sink = SmtpSink(port)
     sink.start()
     print("ready", flush=True)
     for line in sys.stdin:
         if line.strip() == "count":
             print(sink.count(), flush=True)
+        elif line.strip() == "ids":
+            print(json.dumps(sink.per_message_id()), flush=True)
     sink.stop()
 
 
@@ -339,6 +393,11 @@ class SmtpSinkProcess:
         self.process.stdin.write("count\n")
         self.process.stdin.flush()
         return int(self.process.stdout.readline())
+
+    def per_message_id(self) -> collections.Counter:
+        self.process.stdin.write("ids\n")
+        self.process.stdin.flush()
+        return collections.Counter(json.loads(self.process.stdout.readline()))
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -387,8 +446,9 @@ class _CeleryProcess:
         )
         log.close()
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-5000:]
+    def log(self, tail: int | None = 5000) -> str:
+        text = self.log_path.read_text(errors="replace")
+        return text if tail is None else text[-tail:]
 
     def stop(self) -> None:
         _stop_group(self.process)
@@ -449,12 +509,17 @@ class CeleryWorker(_CeleryProcess):
             raise ProcessError(f"the Celery worker exited:\n{self.log()}")
         return b" ready." in self.log_path.read_bytes()
 
-    def kill(self) -> None:
+    def kill(self, *, wait: bool = True) -> None:
         """SIGKILL the worker and its pool processes (a crash: no cleanup,
-        no acknowledgements, no requeue)."""
+        no acknowledgements, no requeue). ``wait=False`` does not reap it
+        (for a caller that must not block, such as the SMTP sink's thread)."""
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
+            if wait:
+                self.process.wait(10)
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
         super().stop()
@@ -486,3 +551,87 @@ class CeleryBeat(_CeleryProcess):
                 str(self.log_path.with_suffix(".schedule")),
             ]
         )
+
+
+class CelerySupervisor:
+    """``bash scripts/supervise.sh``, what ``scripts/run.sh`` starts when
+    ``CELERY_BROKER_URL`` is set: a Celery worker and celery beat, each
+    started again when it exits. Runs as its own process group with the
+    environment given, logging to a file. ``started("worker")`` lists the
+    PIDs of the workers it started, in order (from its "supervise: worker
+    started (pid N)" lines)."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.log_dir = Path(tempfile.mkdtemp(prefix="hanoi-supervise-"))
+        self.log_path = self.log_dir / "supervise.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = open(self.log_path, "wb")  # noqa: SIM115 - the child owns it
+        self.process = subprocess.Popen(
+            ["bash", str(ROOT / "scripts" / "supervise.sh")],
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def started(self, name: str) -> list[int]:
+        pattern = rf"^supervise: {re.escape(name)} started \(pid (\d+)\)$"
+        return [int(pid) for pid in re.findall(pattern, self.log(), re.MULTILINE)]
+
+    def stop(self, timeout: float = 30) -> int | None:
+        """SIGTERM the script (it stops worker and beat, then exits), wait up
+        to ``timeout`` seconds, then SIGKILL whatever is left of its process
+        group. Returns the script's exit status (negative: killed)."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(10)
+        return self.process.returncode
+
+
+def children_of(pid: int) -> list[int]:
+    """The PIDs of the direct children of ``pid`` (Linux /proc)."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def process_alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie, dead but not yet reaped, is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def kill_process_tree(pid: int) -> list[int]:
+    """SIGKILL ``pid`` and its children (a Celery worker and its pool: a
+    crash). Returns the PIDs killed."""
+    pids = [pid, *children_of(pid)]
+    for each in pids:
+        try:
+            os.kill(each, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return pids

@@ -2,15 +2,20 @@
 themselves are in tests/processes.py).
 
 * ``redis_server``: a redis-server of its own (own port, no persistence) that
-  a test can restart (everything in it is lost, like a crash).
+  a test can kill and start again on the same port (everything in it is lost,
+  like a crash).
 * ``smtp_sink``: an aiosmtpd SMTP server on loopback in a thread; it records
-  every accepted message and can be told to answer 4xx/5xx, to hold clients at
-  RCPT, or be stopped and started again.
+  every accepted message with its Message-ID (``per_message_id()``) and can be
+  told to answer 4xx/5xx, to hold clients at RCPT, to call a function as it
+  accepts a message, or be stopped and started again.
 * ``celery_worker``: a real ``celery worker -P prefork -c 2`` process on the
   fixture's Redis, with the pytest-django test database; it can be killed
   with SIGKILL (the whole process group) and started again.
 * ``broker``: points this test process's Celery app at the fixture's Redis
   (tasks no longer run eagerly) and restores it afterwards.
+* ``celery_supervisor``: ``scripts/supervise.sh`` (a worker and beat, each
+  started again when it exits, as ``scripts/run.sh`` runs them) on the same
+  database, Redis and SMTP sink, not started yet.
 
 Missing binaries make the tests fail, never skip.
 """
@@ -18,11 +23,18 @@ Missing binaries make the tests fail, never skip.
 from __future__ import annotations
 
 import contextlib
+import os
 
 import pytest
 
 from tests import processes
-from tests.processes import CeleryBeat, CeleryWorker, RedisServer, SmtpSink
+from tests.processes import (
+    CeleryBeat,
+    CelerySupervisor,
+    CeleryWorker,
+    RedisServer,
+    SmtpSink,
+)
 
 
 @contextlib.contextmanager
@@ -152,3 +164,24 @@ def celery_beat(celery_worker):
     yield beat
     beat.stop()
     print(f"--- beat log ---\n{beat.log()}")
+
+
+@pytest.fixture
+def celery_supervisor(broker, smtp_sink, transactional_db):
+    """``scripts/supervise.sh`` with the worker's environment; the test starts
+    it. Stopped (and anything left of it killed) afterwards."""
+    supervisor = CelerySupervisor(
+        env={
+            **os.environ,
+            "DATABASE_URL": _test_database_url(),
+            "CELERY_BROKER_URL": broker.url,
+            "DJANGO_SETTINGS_MODULE": "hanoi_event.settings",
+            "EMAIL_URL": smtp_sink.email_url,
+            "LOG_LEVEL": "WARNING",
+            "CELERY_LOG_LEVEL": "info",
+            **FAST_EMAIL_SETTINGS,
+        }
+    )
+    yield supervisor
+    supervisor.stop()
+    print(f"--- supervise.sh log {supervisor.log_path} ---\n{supervisor.log()[-8000:]}")
