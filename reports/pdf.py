@@ -1,0 +1,93 @@
+"""The List of Participants as a PDF: a cover page, then each section from
+a new page; names in every script (protocol.pdf: DejaVu, Noto, WenQuanYi;
+Arabic shaped and right to left)."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
+
+from protocol.pdf import BASE, BASE_BOLD, markup, register_fonts
+
+from .selectors import Section
+
+
+def list_of_participants_pdf(*, event, sections: list[Section], final: bool) -> bytes:
+    register_fonts()
+    buffer = io.BytesIO()
+    kind = _("Final list") if final else _("Provisional list")
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"{_('List of Participants')} ({kind})",
+    )
+    cover = ParagraphStyle("cover", fontName=BASE_BOLD, fontSize=22, leading=28)
+    heading = ParagraphStyle("heading", fontName=BASE_BOLD, fontSize=15, leading=20)
+    org = ParagraphStyle("org", fontName=BASE_BOLD, fontSize=11, leading=15)
+    person = ParagraphStyle(
+        "person", fontName=BASE, fontSize=9.5, leading=13, leftIndent=6 * mm
+    )
+    text = ParagraphStyle("text", fontName=BASE, fontSize=11, leading=15)
+
+    def page_number(canvas, document):
+        canvas.saveState()
+        canvas.setFont(BASE, 8)
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"{kind} · {document.page}")
+        canvas.restoreState()
+
+    story = [
+        Spacer(1, 50 * mm),
+        Paragraph(markup(_("List of Participants")), cover),
+        Spacer(1, 6 * mm),
+        Paragraph(markup(event.name), text),
+        Paragraph(markup(f"{event.venue}, {event.city}"), text),
+        Paragraph(
+            markup(f"{event.start_date:%d %B %Y} – {event.end_date:%d %B %Y}"),
+            text,
+        ),
+        Spacer(1, 6 * mm),
+        Paragraph(markup(kind), heading),
+        Paragraph(
+            markup(
+                _("As of %(date)s. Only participants who consented are listed.")
+                % {"date": timezone.localtime().strftime("%d %B %Y %H:%M %Z")}
+            ),
+            text,
+        ),
+    ]
+    for section in sections:
+        story += [
+            PageBreak(),
+            Paragraph(markup(section.title), heading),
+            Spacer(1, 3 * mm),
+        ]
+        for delegation in section.delegations:
+            block = [Paragraph(markup(delegation.name, bold=True), org)]
+            for p in delegation.people:
+                line = markup(f"{p.honorific} {p.name}".strip())
+                if p.function:
+                    line += ", " + markup(p.function)
+                if p.is_head:
+                    line += " (" + markup(_("Head of Delegation")) + ")"
+                block.append(Paragraph(line, person))
+            block.append(Spacer(1, 3 * mm))
+            story.append(KeepTogether(block[:3]))
+            story.extend(block[3:])
+    doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
+    return buffer.getvalue()
