@@ -30,3 +30,21 @@ mkdir -p "$dest"
 cp "$tmp/cropperjs/package/dist/cropper.min.js" "$tmp/cropperjs/package/dist/cropper.min.css" "$tmp/cropperjs/package/LICENSE" "$dest/"
 echo "$CROPPERJS_VERSION" > "$dest/VERSION"
 echo "Vendored Cropper.js $CROPPERJS_VERSION into $dest"
+
+# The gate scanner (static/checkin/): html5-qrcode reads QR codes with the
+# phone's camera; @noble/ed25519 verifies badge signatures offline; idb keeps
+# the offline queue in IndexedDB.
+vendor_npm() {  # vendor_npm NAME VERSION DEST FILE...
+  local name="$1" version="$2" dest="$3"; shift 3
+  local dir="$tmp/$(echo "$name" | tr '/@' '__')"
+  mkdir -p "$dir"
+  (cd "$dir" && npm pack --silent "${name}@${version}" >/dev/null && tar -xzf ./*.tgz)
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  for f in "$@" LICENSE; do cp "$dir/package/$f" "$dest/"; done
+  echo "$version" > "$dest/VERSION"
+  echo "Vendored $name $version into $dest"
+}
+vendor_npm html5-qrcode "${HTML5_QRCODE_VERSION:-2.3.8}" static/vendor/html5-qrcode html5-qrcode.min.js
+vendor_npm @noble/ed25519 "${NOBLE_ED25519_VERSION:-3.2.0}" static/vendor/noble-ed25519 index.js
+vendor_npm idb "${IDB_VERSION:-8.0.4}" static/vendor/idb build/umd.js
