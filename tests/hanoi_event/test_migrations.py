@@ -63,10 +63,10 @@ def test_previous_database_migrates_forward_with_nothing_lost(old_database, sett
         kind="invitation", language="fr", subject="Invitation", text_body="Bonjour"
     )
     EmailTemplate.objects.create(
-        kind="accreditation_approved",
+        kind="retired_notice",
         language="en",
-        subject="Approved",
-        text_body="Approved body",
+        subject="Retired",
+        text_body="Retired body",
     )
     nine, _ = CrontabSchedule.objects.get_or_create(
         minute="0",
@@ -121,8 +121,8 @@ def test_previous_database_migrates_forward_with_nothing_lost(old_database, sett
         )
         == templates_before
     )
-    assert str(NewEmailTemplate.objects.get(kind="accreditation_approved")) == (
-        "accreditation_approved (en)"
+    assert str(NewEmailTemplate.objects.get(kind="retired_notice")) == (
+        "retired_notice (en)"
     )
     tasks = {
         row.name: (row.task, row.enabled, row.crontab_id, row.interval_id)

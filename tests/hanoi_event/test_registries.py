@@ -14,17 +14,16 @@ def test_each_app_declares_its_own_mail_kinds():
     for kind in mail_kinds.mail_kinds():
         owner = kind.shipped_dir.parent.name if kind.shipped_dir else "hanoi_event"
         by_dir.setdefault(owner, []).append(kind.value)
-    assert {owner: sorted(values) for owner, values in by_dir.items()} == {
-        "hanoi_event": ["account", "bulk"],
-        "delegations": [
-            "invitation",
-            "member_invitation",
-            "registration_received",
-            "reminder_deadline",
-            "reminder_missing_data",
-        ],
-        "sessions": ["reminder_day_before"],
-    }
+    # The bottom layer ships no text of its own; each app its kinds.
+    assert sorted(by_dir["hanoi_event"]) == ["account", "bulk"]
+    assert sorted(by_dir["delegations"]) == [
+        "invitation",
+        "member_invitation",
+        "registration_received",
+        "reminder_deadline",
+        "reminder_missing_data",
+    ]
+    assert "reminder_day_before" in by_dir["sessions"]
 
 
 def test_a_kind_declared_twice_differently_is_refused():
@@ -45,27 +44,34 @@ def test_a_templated_kind_without_its_files_is_refused(tmp_path: Path):
 
 
 def test_a_kind_no_app_declares_shows_its_raw_value():
-    assert mail_kinds.mail_kind_label("accreditation_approved") == (
-        "accreditation_approved"
-    )
+    assert mail_kinds.mail_kind_label("retired_notice") == "retired_notice"
     assert mail_kinds.mail_kind_label("invitation") == (
         "Invitation to a delegation's focal point"
     )
 
 
 def test_each_app_declares_its_schedules_with_stable_task_names():
-    assert sorted((s.name, s.task) for s in schedules.registered_schedules()) == [
-        (
-            "Outbox sweeper: resend lost or stuck emails",
-            "hanoi_event.tasks.email_sweep_task",
+    declared = {s.task: s.name for s in schedules.registered_schedules()}
+    assert {
+        task: name
+        for task, name in declared.items()
+        if task.startswith(("hanoi_event.", "delegations."))
+    } == {
+        "hanoi_event.tasks.email_sweep_task": (
+            "Outbox sweeper: resend lost or stuck emails"
         ),
-        ("Reminders: missing registration data", "delegations.reminders_missing_data"),
-        (
-            "Reminders: registration deadline (focal points)",
-            "delegations.reminders_deadline",
+        "delegations.reminders_deadline": (
+            "Reminders: registration deadline (focal points)"
         ),
-        ("Reminders: tomorrow's agenda", "event_sessions.reminders_day_before"),
-    ]
+        "delegations.reminders_missing_data": "Reminders: missing registration data",
+    }
+    assert declared["event_sessions.reminders_day_before"] == (
+        "Reminders: tomorrow's agenda"
+    )
+    # Every declared task is registered with the workers.
+    from celery import current_app
+
+    assert set(declared) <= set(current_app.tasks)
 
 
 def test_a_schedule_needs_exactly_one_kind_of_timing():
