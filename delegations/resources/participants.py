@@ -417,19 +417,21 @@ class ParticipantImporter(Importer):
         delegations = list(
             Delegation.objects.filter(event=event).select_related("organisation")
         )
-        existing = {
-            p.email.lower(): p
-            for p in Participant.objects.filter(event=event).select_related(
-                "nationality"
-            )
-        }
+        by_pk = {d.pk: d for d in delegations}
+        existing = {}
+        for participant in Participant.objects.filter(event=event):
+            # clean() reads both: no query per row.
+            participant.event = event
+            if participant.delegation_id in by_pk:
+                participant.delegation = by_pk[participant.delegation_id]
+            existing[participant.email.lower()] = participant
         return _State(
             event=event,
             scope=context.delegation,
             tz=event.tzinfo,
             orgs=OrganisationIndex.load() if needs_orgs else None,
             delegations={d.organisation_id: d for d in delegations},
-            delegations_by_pk={d.pk: d for d in delegations},
+            delegations_by_pk=by_pk,
             existing=existing,
             quotas=dict(
                 DelegationRoleQuota.objects.filter(event=event).values_list(

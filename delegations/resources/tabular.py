@@ -93,7 +93,28 @@ def read_sheet(data: bytes) -> Sheet:
             _("This is a PDF document, not a spreadsheet. Upload a CSV or XLSX file."),
             code="not_spreadsheet",
         )
+    if head.startswith(_IMAGE_MAGIC) or _looks_binary(data):
+        raise FileProblem(not_text_message(), code="not_spreadsheet")
     return _read_csv(data)
+
+
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"II*\x00", b"MM\x00*")
+
+
+def not_text_message() -> str:
+    return _(
+        "This is not a spreadsheet (it holds binary data). Upload a CSV or XLSX file."
+    )
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Control characters that no text file holds (UTF-16 aside, whose
+    zero bytes are its own)."""
+    sample = data[:1024]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in sample[:2]:
+        return False
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control > len(sample) * 0.05
 
 
 def file_size_label(size: int) -> str:
@@ -240,12 +261,7 @@ def _decode(data: bytes) -> tuple[str, str]:
 def _read_csv(data: bytes) -> Sheet:
     text, encoding = _decode(data)
     if "\x00" in text:
-        raise FileProblem(
-            _(
-                "This is not a spreadsheet (it holds binary data). Upload a CSV or XLSX file."
-            ),
-            code="not_spreadsheet",
-        )
+        raise FileProblem(not_text_message(), code="not_spreadsheet")
     delimiter = _sniff_delimiter(text)
     limit = max_rows()
     rows: list[list[Cell]] = []
