@@ -14,11 +14,13 @@ class DelegationsConfig(AppConfig):
         from allauth.account.signals import email_confirmed
         from django.contrib.auth.signals import user_logged_in
 
+        from hanoi_event.dashboard import register_dashboard
         from hanoi_event.mail_kinds import register_mail_kinds
         from hanoi_event.roles import register_role_permissions
         from hanoi_event.schedules import Schedule, register_schedules
 
         from . import tasks
+        from .dashboard import delegations_figures
         from .mail import MAIL_KINDS
         from .roles import ROLE_PERMISSIONS
         from .signals import (
@@ -28,6 +30,7 @@ class DelegationsConfig(AppConfig):
 
         register_mail_kinds(*MAIL_KINDS)
         register_role_permissions(ROLE_PERMISSIONS)
+        register_dashboard("delegations", delegations_figures)
         register_schedules(
             Schedule(
                 "Reminders: registration deadline (focal points)",

@@ -48,3 +48,14 @@ vendor_npm() {  # vendor_npm NAME VERSION DEST FILE...
 vendor_npm html5-qrcode "${HTML5_QRCODE_VERSION:-2.3.8}" static/vendor/html5-qrcode html5-qrcode.min.js
 vendor_npm @noble/ed25519 "${NOBLE_ED25519_VERSION:-3.2.0}" static/vendor/noble-ed25519 index.js
 vendor_npm idb "${IDB_VERSION:-8.0.4}" static/vendor/idb build/umd.js
+
+# The organizers' dashboard (templates/admin/index.html): Chart.js.
+CHARTJS_VERSION="${CHARTJS_VERSION:-4.5.1}"
+mkdir -p "$tmp/chartjs"
+(cd "$tmp/chartjs" && npm pack --silent "chart.js@${CHARTJS_VERSION}" >/dev/null && tar -xzf chart.js-*.tgz)
+dest=static/vendor/chartjs
+rm -rf "$dest"
+mkdir -p "$dest"
+cp "$tmp/chartjs/package/dist/chart.umd.min.js" "$tmp/chartjs/package/LICENSE.md" "$dest/"
+echo "$CHARTJS_VERSION" > "$dest/VERSION"
+echo "Vendored Chart.js $CHARTJS_VERSION into $dest"
