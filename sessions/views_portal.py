@@ -210,7 +210,7 @@ def _application_page(request, delegation, application=None):
             "closed": closed,
             "event": event,
         },
-        status=200 if not form.errors else 400,
+        status=400 if request.method == "POST" else 200,
     )
 
 

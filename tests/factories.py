@@ -167,3 +167,29 @@ class SpeakingListFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"High-level segment {n}")
     day = dt.date(2025, 10, 25)
 
+
+
+# Programme and side events (issue 12).
+
+
+class SideEventSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "event_sessions.SideEventSlot"
+
+    event = factory.SubFactory(EventFactory)
+    # 09:00-10:15 in Hanoi on the second day.
+    starts_at = dt.datetime(2025, 10, 26, 2, 0, tzinfo=dt.UTC)
+    ends_at = dt.datetime(2025, 10, 26, 3, 15, tzinfo=dt.UTC)
+
+
+class SideEventApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "event_sessions.SideEventApplication"
+
+    delegation = factory.SubFactory(DelegationFactory)
+    event = factory.SelfAttribute("delegation.event")
+    title = factory.Sequence(lambda n: f"Side event application {n}")
+    abstract = "An exchange of practice."
+    organiser = "Test organiser"
+    format = "panel"
+    expected_audience = 40

@@ -265,7 +265,7 @@ def application_place(
     moves it. Refused, nothing written, when a rule would break (the message
     names the other item)."""
     application = (
-        SideEventApplication.objects.select_for_update()
+        SideEventApplication.objects.select_for_update(of=("self",))
         .select_related("programme_item", "event")
         .get(pk=application.pk)
     )

@@ -9,7 +9,15 @@ from django.urls import reverse
 
 from sessions.enums import ProgrammeItemKind
 from sessions.models import ProgrammeItem, Room
-from tests.factories import EventFactory, ProgrammeItemFactory, RoomFactory
+from sessions.services import allocation_propose, release_publish
+from tests.factories import (
+    DelegationFactory,
+    EventFactory,
+    ProgrammeItemFactory,
+    RoomFactory,
+    SideEventApplicationFactory,
+    SideEventSlotFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +33,40 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def one_of_each(db):
-    event = EventFactory()
+    event = EventFactory(is_current=True)
     room = RoomFactory(event=event, name="Plenary Hall")
+    item = ProgrammeItemFactory(event=event, room=room)
+    application = SideEventApplicationFactory(
+        delegation=DelegationFactory(event=event), status="accepted"
+    )
     return {
         "room": room,
-        "programmeitem": ProgrammeItemFactory(event=event, room=room),
+        "programmeitem": item,
+        "release": release_publish(event=event),
+        "sideeventslot": SideEventSlotFactory(event=event),
+        "sideeventapplication": application,
+        "allocationproposal": allocation_propose(event=event),
     }
 
 
-@pytest.mark.parametrize("model_name", ["room", "programmeitem"])
+ADD_PAGES = {"room", "programmeitem", "release", "sideeventslot"}
+
+
+@pytest.mark.parametrize(
+    "model_name",
+    [
+        "room",
+        "programmeitem",
+        "release",
+        "sideeventslot",
+        "sideeventapplication",
+        "allocationproposal",
+    ],
+)
 @pytest.mark.parametrize("page", ["changelist", "add", "change"])
 def test_admin_page_answers_for_superuser(admin_client, one_of_each, model_name, page):
+    if page == "add" and model_name not in ADD_PAGES:
+        return  # added through the portal or by the allocator, not here
     args = [one_of_each[model_name].pk] if page == "change" else []
 
     response = admin_client.get(
@@ -125,3 +156,53 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, model_name):
     )
     assert queries_at_10 == queries_at_300
     assert queries_at_300 <= CHANGELIST_MAX_QUERIES
+
+
+def test_placement_page_shows_conflicts_then_places(admin_client, one_of_each):
+    application = one_of_each["sideeventapplication"]
+    slot = one_of_each["sideeventslot"]
+    room = RoomFactory(event=application.event, name="Meeting Room 4")
+    url = reverse(
+        "admin:event_sessions_sideeventapplication_place", args=[application.pk]
+    )
+
+    check = admin_client.post(url, {"slot": slot.pk, "room": room.pk, "check": "1"})
+    placed = admin_client.post(url, {"slot": slot.pk, "room": room.pk, "place": "1"})
+
+    assert check.status_code == 200
+    assert check.context["check"].errors == []
+    assert check.context["check"].warnings == [
+        "Meeting Room 4 is not open to side events."
+    ]
+    assert placed.status_code == 302
+    application.refresh_from_db()
+    assert application.programme_item.room == room
+
+
+def test_allocation_proposal_is_confirmed_from_its_page(admin_client, one_of_each):
+    proposal = one_of_each["allocationproposal"]
+    page = admin_client.get(
+        reverse("admin:event_sessions_allocationproposal_change", args=[proposal.pk])
+    )
+    assert "Confirm and place these side events" in page.content.decode()
+
+    response = admin_client.post(
+        reverse("admin:event_sessions_allocationproposal_confirm", args=[proposal.pk])
+    )
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.confirmed_at is not None
+
+
+def test_publishing_a_release_from_the_admin(admin_client, one_of_each):
+    event = one_of_each["room"].event
+    response = admin_client.post(
+        reverse("admin:event_sessions_release_add"),
+        {"event": event.pk, "comment": "Second"},
+    )
+    assert response.status_code == 302
+    assert list(event.programme_releases.values_list("number", "comment")) == [
+        (2, "Second"),
+        (1, ""),
+    ]
