@@ -1,6 +1,27 @@
 """Delivery of outbox rows: claim, send, mark sent; retries; the sweeper.
 
-The guarantees (never lost, never twice) are described in ``outbox.py``.
+The guarantee (``outbox.py`` and the README say it too): every row is sent at
+least once and never lost; a row is sent twice only when its sender is cut
+off inside the duplicate window, which opens when the SMTP server accepts the
+message and closes when ``_mark_sent`` commits ``sent``:
+
+* the worker dies there (SIGKILL, out of memory, power cut) or its database
+  connection fails: the row stays ``sending`` and is claimed and sent again
+  once its lease (EMAIL_SENDING_LEASE_SECONDS) has run out;
+* the SMTP connection drops after the server accepted the message but before
+  the worker read the "250" (RFC 1047): the send counts as a temporary
+  failure and the row is sent again after the retry backoff.
+
+The window is one SMTP reply and one autocommitted UPDATE: measured on
+loopback (``tests/hanoi_event/test_outbox_faults.py``, from the SMTP sink's
+acceptance to ``sent_at``) at 0.1-0.2 ms at the median, under 10 ms at the
+slowest. Each worker process sends one message at a time, so a crash repeats
+at most one message per process. The copy is the same message with the same
+``Message-ID`` (stored on the row when it is queued), so receiving servers
+and clients that drop repeated Message-IDs drop it; the row shows one
+attempt more. Redis plays no part in this: a repeated broker message finds
+the row claimed or sent and sends nothing, and the sweeper makes up for a
+lost one.
 """
 
 from __future__ import annotations
@@ -111,9 +132,12 @@ def _claim(
 
 
 def _mark_sent(pk: int, token: dt.datetime) -> None:
-    # The hot path of delivery: one short statement in autocommit, committed
-    # right after the server accepted the message (keeps the window for a
-    # duplicate as small as it can be). Fenced on the claim's timestamp.
+    # The hot path of delivery and the end of the duplicate window (see the
+    # module docstring): one short statement in autocommit, committed right
+    # after the server accepted the message - no ORM, no transaction block,
+    # nothing else in between, to keep the window as small as it can be.
+    # Fenced on the claim's timestamp. If this fails (database gone) the row
+    # stays "sending" and is sent again after the lease.
     table = OutboundEmail._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -140,7 +164,9 @@ def email_deliver_many(
        ``sending`` past the lease), mark them ``sending`` now, attempts + 1,
        and commit - before talking to the SMTP server.
     2. Send each over this process's SMTP connection and commit ``sent``
-       right after the server accepted it.
+       right after the server accepted it. Between the two lies the
+       duplicate window (module docstring): a worker cut off there sends
+       that one message again after the lease, with the same Message-ID.
     3. After a temporary error the row goes back to ``queued`` with a retry
        time (the caller schedules the retry); after a permanent one, or too
        many attempts, it is ``failed`` with the reason.
