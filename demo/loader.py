@@ -78,6 +78,7 @@ from .data import (
     strip_diacritics,
 )
 from .programme import load_side_events
+from .protocol import load_protocol
 
 # ---------------------------------------------------------------------------
 # Result and bookkeeping.
@@ -678,6 +679,7 @@ def demo_load() -> DemoResult:
     delegations = _load_delegations(event, organisations, tally)
     _load_participants(event, delegations, organisations, tally)
     load_side_events(event, delegations, tally=tally, upsert=_upsert)
+    load_protocol(event, delegations, tally=tally, upsert=_upsert)
     _load_organizer(tally)
     return DemoResult(
         event=event,
