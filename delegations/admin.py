@@ -108,8 +108,16 @@ class OrganisationAdmin(TransferAdminMixin, SafeModelAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(TransferAdminMixin, BulkEmailAdminMixin, SafeSimpleHistoryAdmin):
+class DelegationAdmin(
+    TransferAdminMixin,
+    BulkEmailAdminMixin,
+    portal_admin.NoStaffOwnerAdminMixin,
+    SafeSimpleHistoryAdmin,
+):
     import_kind = "delegations"
+    no_staff_fields = {
+        "focal_point": _("A staff account cannot be a delegation's focal point.")
+    }
     list_display = [
         "organisation",
         "event",
@@ -187,8 +195,14 @@ unfilterable_fields(Invitation, ["token_hash"])
 
 
 @admin.register(Participant)
-class ParticipantAdmin(TransferAdminMixin, BulkEmailAdminMixin, SafeSimpleHistoryAdmin):
+class ParticipantAdmin(
+    TransferAdminMixin,
+    BulkEmailAdminMixin,
+    portal_admin.NoStaffOwnerAdminMixin,
+    SafeSimpleHistoryAdmin,
+):
     import_kind = "participants"
+    no_staff_fields = {"user": _("A staff account cannot own a participant's record.")}
     list_display = [
         "full_name",
         "delegation",

@@ -7,18 +7,23 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from .models import Delegation, Participant
+from .selectors import portal_access
 
 VIEW_PASSPORT = "delegations.view_passport"
 VIEW_PARTICIPANT = "delegations.view_participant"
 VIEW_DELEGATION = "delegations.view_delegation"
 
 
+# A staff account owns nothing in the portal (selectors.portal_access): its
+# privileges are those of its role, in a session that passed two-factor.
+
+
 def is_focal_point(user: AbstractBaseUser, delegation: Delegation) -> bool:
-    return user.is_authenticated and delegation.focal_point_id == user.pk
+    return portal_access(user) and delegation.focal_point_id == user.pk
 
 
 def is_own_record(user: AbstractBaseUser, participant: Participant) -> bool:
-    return user.is_authenticated and participant.user_id == user.pk
+    return portal_access(user) and participant.user_id == user.pk
 
 
 def can_edit_participant(user: AbstractBaseUser, participant: Participant) -> bool:

@@ -1,6 +1,7 @@
 """Admin actions of the registration portal (invitations, organisation
-requests). Kept out of admin.py so that file stays about the admin classes;
-each action calls delegations.services."""
+requests), and the rule that no staff account owns a portal record. Kept out
+of admin.py so that file stays about the admin classes; each action calls
+delegations.services."""
 
 from __future__ import annotations
 
@@ -20,6 +21,38 @@ from .forms import InviteFocalPointForm
 from .models import Delegation
 
 InviteFormSet = forms.formset_factory(InviteFocalPointForm, extra=0)
+
+
+class NoStaffOwnerAdminMixin:
+    """For a SafeModelAdmin whose foreign keys to accounts make someone a
+    record's owner in the portal (``no_staff_fields = {"user": message}``):
+    a staff account is refused there with ``message``, and the autocomplete
+    offers none. Staff read records in the admin, with the permissions of
+    their role; as a record's owner a staff account without the passport
+    permission would read the passport in the portal."""
+
+    no_staff_fields: dict[str, str] = {}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        message = self.no_staff_fields.get(db_field.name)
+        if field is not None and message:
+            field.validators.append(_not_staff(message))
+        return field
+
+    def limit_choices_for(self, request, field_name, queryset):
+        queryset = super().limit_choices_for(request, field_name, queryset)
+        if field_name in self.no_staff_fields:
+            queryset = queryset.filter(is_staff=False)
+        return queryset
+
+
+def _not_staff(message: str):
+    def validate(user) -> None:
+        if user is not None and user.is_staff:
+            raise ValidationError(message, code="staff_account")
+
+    return validate
 
 
 def note_verbale_link(delegation: Delegation) -> str:

@@ -69,9 +69,19 @@ def participants_with_delegation(
 # Portal reads (registration portal: focal points and delegates) ------------
 
 
+def portal_access(user) -> bool:
+    """Whether ``user``'s records count in the portal: signed in and not
+    staff. A staff account owns nothing in the portal, however it came to be
+    a record's account or a focal point (assigned before it became staff,
+    claimed by its address at sign-in): staff read records in the admin, with
+    their role's permissions, and portal access must not widen them."""
+    return user.is_authenticated and not user.is_staff
+
+
 def portal_delegations_for_user(user) -> QuerySet[Delegation]:
-    """Delegations ``user`` is the focal point of (none for anonymous)."""
-    if not user.is_authenticated:
+    """Delegations ``user`` is the focal point of (none for anonymous and
+    for staff: see ``portal_access``)."""
+    if not portal_access(user):
         return Delegation.objects.none()
     return Delegation.objects.filter(focal_point=user).select_related(
         "organisation", "event"
@@ -81,7 +91,7 @@ def portal_delegations_for_user(user) -> QuerySet[Delegation]:
 def portal_participants_for_user(user) -> QuerySet[Participant]:
     """Participant records ``user`` may see and change in the portal: their
     own, and the members of delegations they are the focal point of."""
-    if not user.is_authenticated:
+    if not portal_access(user):
         return Participant.objects.none()
     return Participant.objects.filter(
         Q(user=user) | Q(delegation__focal_point=user)
@@ -90,7 +100,7 @@ def portal_participants_for_user(user) -> QuerySet[Participant]:
 
 def portal_own_participations(user) -> QuerySet[Participant]:
     """The user's own participant records (one per event at most)."""
-    if not user.is_authenticated:
+    if not portal_access(user):
         return Participant.objects.none()
     return Participant.objects.filter(user=user).select_related(
         "delegation__organisation", "delegation__event", "nationality"

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import (
@@ -236,6 +237,25 @@ class SafeModelAdmin(_HiddenFieldsMixin, ModelAdmin):
             return False
         return super().lookup_allowed(lookup, value, request)
 
+    # -- autocomplete -------------------------------------------------------
+
+    def limit_choices_for(self, request, field_name: str, queryset):
+        """What the autocomplete offers for this admin's foreign key
+        ``field_name`` (``queryset``: the matches of the related admin's
+        search). All of it here; an admin that refuses some values in its
+        form narrows it too."""
+        return queryset
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        source = _autocomplete_source(self.admin_site, request)
+        if source is not None:
+            source_admin, field_name = source
+            queryset = source_admin.limit_choices_for(request, field_name, queryset)
+        return queryset, may_have_duplicates
+
     # -- bad ids and bad list parameters --------------------------------------
 
     def checked_object_id(self, object_id, from_field=None) -> str:
@@ -277,6 +297,22 @@ class SafeModelAdmin(_HiddenFieldsMixin, ModelAdmin):
             "opts": opts,
         }
         return TemplateResponse(request, self.bad_request_template, context, status=400)
+
+
+def _autocomplete_source(site, request) -> tuple[SafeModelAdmin, str] | None:
+    """(the admin whose field asks, the field's name) when ``request`` is the
+    admin's autocomplete view, else None."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != "autocomplete":
+        return None
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+    except (KeyError, LookupError, ValueError):
+        return None
+    source_admin = site._registry.get(model)
+    if not isinstance(source_admin, SafeModelAdmin):
+        return None
+    return source_admin, request.GET.get("field_name", "")
 
 
 class HiddenFieldsHistoryContextHelper(HistoricalRecordContextHelper):
