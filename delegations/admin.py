@@ -31,6 +31,11 @@ from hanoi_event.admin_safety import (
 
 from . import permissions, portal_admin, selectors
 from .admin_imports import TransferAdminMixin
+from .admin_inlines import (
+    DelegationInvitationInline,
+    DelegationMemberInline,
+    quota_use_summary,
+)
 from .bulk_email import email_focal_points, email_participants
 from .enums import InvitationStatus
 from .fields import (
@@ -140,7 +145,14 @@ class DelegationAdmin(
         ),
     ]
     list_filter_submit = True
-    search_fields = ["organisation__name", "organisation__iso3"]
+    # A member's name or address finds their delegation too.
+    search_fields = [
+        "organisation__name",
+        "organisation__iso3",
+        "members__given_names",
+        "members__family_name",
+        "members__email",
+    ]
     autocomplete_fields = ["organisation", "focal_point"]
     fields = [
         "event",
@@ -149,8 +161,14 @@ class DelegationAdmin(
         "focal_point",
         "submitted_at",
         "note_verbale_link",
+        "quotas",
     ]
-    readonly_fields = ["note_verbale_link"]
+    readonly_fields = ["note_verbale_link", "quotas"]
+    inlines = [DelegationMemberInline, DelegationInvitationInline]
+
+    @display(description=_("role quotas"))
+    def quotas(self, obj: Delegation) -> str:
+        return quota_use_summary(obj)
     actions = ["invite_focal_points", email_focal_points]
 
     @display(description=_("note verbale"))
@@ -229,7 +247,16 @@ class ParticipantAdmin(
     search_fields = ["given_names", "family_name", "email"]
     autocomplete_fields = ["delegation", "nationality", "user"]
     # Photos come in only through the portal, which checks and re-encodes them.
-    readonly_fields = ["photo_preview", "missing", "created_at", "updated_at"]
+    # The status and the decision are the review's (accreditation's
+    # services, which record who decided and send the mail): shown here,
+    # never edited.
+    readonly_fields = [
+        "photo_preview",
+        "missing",
+        *DECISION_FIELDS,
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (
             _("Delegation and role"),

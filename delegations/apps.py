@@ -14,6 +14,7 @@ class DelegationsConfig(AppConfig):
         from allauth.account.signals import email_confirmed
         from django.contrib.auth.signals import user_logged_in
 
+        from hanoi_event.admin_navigation import register_admin_section
         from hanoi_event.dashboard import register_dashboard
         from hanoi_event.mail_kinds import register_mail_kinds
         from hanoi_event.roles import register_role_permissions
@@ -31,6 +32,18 @@ class DelegationsConfig(AppConfig):
         register_mail_kinds(*MAIL_KINDS)
         register_role_permissions(ROLE_PERMISSIONS)
         register_dashboard("delegations", delegations_figures)
+        register_admin_section(
+            _("Delegations and people"),
+            order=10,
+            models=(
+                "delegations.delegation",
+                "delegations.participant",
+                "delegations.invitation",
+                "delegations.organisation",
+                "delegations.organisationrequest",
+                "delegations.registrationcode",
+            ),
+        )
         register_schedules(
             Schedule(
                 "Reminders: registration deadline (focal points)",

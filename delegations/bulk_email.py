@@ -11,39 +11,72 @@ from hanoi_event.admin_bulk import bulk_email_action
 
 from .enums import ParticipantStatus
 from .models import Delegation, Participant
-from .selectors import focal_point_language_subquery
+from .selectors import (
+    focal_point_language_subquery,
+    focal_point_record_names,
+    record_full_name,
+)
 
 
 def focal_point_recipients(
     queryset: QuerySet[Delegation],
-) -> list[tuple[str, str, Delegation]]:
-    """(email, language, delegation) for each selected delegation with a focal
-    point who has an address. The language is the focal point's own where
+) -> list[tuple[str, str, Delegation, dict[str, str]]]:
+    """(email, language, delegation, names) for each selected delegation with
+    a focal point who has an address; names are the placeholders
+    ``recipient_name`` and ``organisation_name``. The language is the focal point's own where
     they are also a member of the delegation (as for reminders), else English."""
-    delegations = (
+    delegations = focal_point_record_names(
         Delegation.objects.filter(pk__in=queryset.values("pk"))
         .exclude(focal_point__isnull=True)
         .exclude(focal_point__email="")
-        .select_related("focal_point")
+        .select_related("focal_point", "organisation")
         .annotate(focal_point_language=focal_point_language_subquery())
     )
     return [
-        (d.focal_point.email, d.focal_point_language or "en", d) for d in delegations
+        (
+            d.focal_point.email,
+            d.focal_point_language or "en",
+            d,
+            {
+                "recipient_name": record_full_name(d) or d.focal_point.get_full_name(),
+                "organisation_name": d.organisation.name,
+            },
+        )
+        for d in delegations
     ]
 
 
 def participant_recipients(
     queryset: QuerySet[Participant],
-) -> list[tuple[str, str, Participant]]:
-    """(email, preferred language, participant) for each selected participant
-    who has not withdrawn."""
+) -> list[tuple[str, str, Participant, dict[str, str]]]:
+    """(email, preferred language, participant, names) for each selected
+    participant who has not withdrawn; names as for the focal points."""
     participants = (
         Participant.objects.filter(pk__in=queryset.values("pk"))
         .exclude(status=ParticipantStatus.WITHDRAWN)
         .exclude(email="")
-        .only("pk", "email", "preferred_language")
+        .select_related("delegation__organisation")
+        .only(
+            "pk",
+            "email",
+            "preferred_language",
+            "given_names",
+            "family_name",
+            "delegation__organisation__name",
+        )
     )
-    return [(p.email, p.preferred_language, p) for p in participants]
+    return [
+        (
+            p.email,
+            p.preferred_language,
+            p,
+            {
+                "recipient_name": p.full_name,
+                "organisation_name": p.delegation.organisation.name,
+            },
+        )
+        for p in participants
+    ]
 
 
 email_focal_points = bulk_email_action(

@@ -194,6 +194,34 @@ def focal_point_language_subquery() -> Subquery:
     )
 
 
+def focal_point_record_names(queryset: QuerySet[Delegation]) -> QuerySet[Delegation]:
+    """``queryset`` annotated with the focal point's own names as in their
+    participant record in the delegation (``fp_given_names``,
+    ``fp_family_name``; None if they have none); see
+    ``record_full_name``."""
+
+    def own(field: str) -> Subquery:
+        return Subquery(
+            Participant.objects.filter(
+                delegation=OuterRef("pk"), email__iexact=OuterRef("focal_point__email")
+            )
+            .order_by("pk")
+            .values(field)[:1]
+        )
+
+    return queryset.annotate(
+        fp_given_names=own("given_names"), fp_family_name=own("family_name")
+    )
+
+
+def record_full_name(delegation: Delegation) -> str:
+    """The focal point's name from ``focal_point_record_names`` written as
+    ``Participant.full_name`` writes it ("" without a record)."""
+    if not getattr(delegation, "fp_family_name", None):
+        return ""
+    return f"{delegation.fp_given_names} {delegation.fp_family_name.upper()}".strip()
+
+
 def reminder_deadline_delegations(*, event: Event) -> list[Delegation]:
     """Delegations of ``event`` that have not submitted (invited or
     registering) and have a focal point with an address. Each carries

@@ -77,6 +77,7 @@ from .data import (
     hanoi_time,
     strip_diacritics,
 )
+from .focal_points import load_focal_points
 from .programme import load_side_events
 from .protocol import load_protocol
 
@@ -680,6 +681,7 @@ def demo_load() -> DemoResult:
     _load_participants(event, delegations, organisations, tally)
     load_side_events(event, delegations, tally=tally, upsert=_upsert)
     load_protocol(event, delegations, tally=tally, upsert=_upsert)
+    load_focal_points(delegations, tally=tally, upsert=_upsert)
     _load_organizer(tally)
     return DemoResult(
         event=event,

@@ -15,8 +15,11 @@ two-step page:
    bulk send's progress page. If invalid, the same page shows the errors and
    nothing is queued.
 
-The message is sent as written, the same to everyone: bulk sends have no
-per-recipient placeholders.
+The subject and message may name the recipient: ``{{ recipient_name }}``,
+``{{ organisation_name }}``, ``{{ recipient_email }}`` and the event's
+placeholders (``{{ event_name }}``...), filled in for each recipient. The
+page previews the message as its first recipient will read it ("Preview")
+and lists who gets it.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ from django.utils.translation import gettext_lazy
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from .admin_email import email_bulk_action
+from .selectors import current_event
+from .services import event_context
+from .services.bulk import bulk_placeholders_check, bulk_render
 
 BULK_EMAIL_PERMISSION = "hanoi_event.add_bulksend"
 
@@ -47,7 +53,12 @@ BULK_EMAIL_PERMISSION = "hanoi_event.add_bulksend"
 _TOKEN_CACHE_KEY = "hanoi_event:bulk-email-token:{}"
 _TOKEN_TTL_SECONDS = 24 * 3600
 
-Recipient = tuple[str, str, Model]
+# (email, language, about) or (email, language, about, {"recipient_name":
+# ..., "organisation_name": ...}).
+Recipient = tuple[str, str, Model] | tuple[str, str, Model, dict[str, str]]
+
+# Recipients listed on the page before sending (the rest are counted).
+LISTED_RECIPIENTS = 50
 
 
 class BulkEmailForm(forms.Form):
@@ -60,7 +71,10 @@ class BulkEmailForm(forms.Form):
         label=gettext_lazy("Message"),
         widget=UnfoldAdminTextareaWidget(attrs={"rows": 14}),
         help_text=gettext_lazy(
-            "Plain text, sent as written to every recipient (no placeholders)."
+            "Plain text. {{ recipient_name }} and {{ organisation_name }} are "
+            "filled in for each recipient, as are {{ recipient_email }}, "
+            "{{ event_name }}, {{ event_dates }}, {{ event_venue }} and "
+            "{{ event_contact_email }}."
         ),
     )
     send_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -69,7 +83,26 @@ class BulkEmailForm(forms.Form):
         subject = " ".join(self.cleaned_data["subject"].split())
         if not subject:
             raise forms.ValidationError(_("This field is required."), code="required")
-        return subject
+        return _checked_placeholders(subject)
+
+    def clean_text_body(self) -> str:
+        return _checked_placeholders(self.cleaned_data["text_body"])
+
+
+def _checked_placeholders(text: str) -> str:
+    problems = bulk_placeholders_check(text)
+    if "tags" in problems:
+        raise forms.ValidationError(
+            _("Only placeholders such as {{ recipient_name }} may be used here."),
+            code="tags",
+        )
+    if problems:
+        raise forms.ValidationError(
+            _("Unknown placeholder: %(names)s.")
+            % {"names": ", ".join(f"{{{{ {name} }}}}" for name in problems)},
+            code="unknown_placeholder",
+        )
+    return text
 
 
 class BulkEmailAdminMixin:
@@ -93,7 +126,7 @@ def _summary(
     """(recipients, distinct addresses, selected records skipped)."""
     selected = queryset.count()
     recipients = [r for r in recipients_of(queryset) if r[0] and r[0].strip()]
-    addresses = len({email.strip().lower() for email, _lang, _about in recipients})
+    addresses = len({r[0].strip().lower() for r in recipients})
     return recipients, addresses, max(selected - len(recipients), 0)
 
 
@@ -114,13 +147,16 @@ def bulk_email_action(
         if not _may_bulk_email(modeladmin, request):
             raise PermissionDenied
         recipients, addresses, skipped = _summary(queryset, recipients_of)
+        preview = None
         if "apply" in request.POST:
             form = BulkEmailForm(request.POST)
             if form.is_valid() and not recipients:
                 form.add_error(
                     None, _("None of the selected records has an address to send to.")
                 )
-            if form.is_valid():
+            if form.is_valid() and "preview" in request.POST:
+                preview = _preview(form.cleaned_data, recipients[0])
+            elif form.is_valid():
                 return _send(request, form.cleaned_data, recipients)
         else:
             form = BulkEmailForm(initial={"send_token": uuid.uuid4().hex})
@@ -138,6 +174,12 @@ def bulk_email_action(
             "address_count": addresses,
             "skipped_count": skipped,
             "duplicate_count": len(recipients) - addresses,
+            "preview": preview,
+            "listed_recipients": [
+                (r[0], (r[3] if len(r) > 3 else {}).get("recipient_name", ""))
+                for r in recipients[:LISTED_RECIPIENTS]
+            ],
+            "unlisted_count": max(len(recipients) - LISTED_RECIPIENTS, 0),
             # The changelist as it was, filters included (the action posts there).
             "changelist_url": request.get_full_path(),
         }
@@ -151,6 +193,21 @@ def bulk_email_action(
     # whose check asks for both the view and the bulk send permission.
     action.allowed_permissions = ("bulk_email",)
     return action
+
+
+def _preview(data: dict, recipient: Recipient) -> dict[str, str]:
+    """The message as ``recipient`` will read it."""
+    email, language = recipient[0], recipient[1] or "en"
+    context = {
+        **event_context(current_event(), language),
+        "recipient_email": email,
+        **(recipient[3] if len(recipient) > 3 else {}),
+    }
+    return {
+        "to": email,
+        "subject": " ".join(bulk_render(data["subject"], context).split()),
+        "text": bulk_render(data["text_body"], context),
+    }
 
 
 def _send(request, data: dict, recipients: list[Recipient]) -> HttpResponseRedirect:

@@ -18,7 +18,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template import Template, TemplateSyntaxError
 from django.urls import path, reverse
-from django.utils.text import capfirst
+from django.utils.html import format_html
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.decorators import display
@@ -64,7 +65,12 @@ def email_bulk_action(request, *, subject: str, text_body: str, recipients) -> B
     # The caller shows the bulk send's progress page next: no link needed.
     messages.success(
         request,
-        _("Sending to %(n)d recipients in the background.") % {"n": bulk.total},
+        ngettext(
+            "Sending to %(n)d recipient in the background.",
+            "Sending to %(n)d recipients in the background.",
+            bulk.total,
+        )
+        % {"n": bulk.total},
     )
     return bulk
 
@@ -91,14 +97,14 @@ class KindFilter(admin.SimpleListFilter):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(SafeModelAdmin):
+    # Six columns fit at 1,280 px (language and attempts are on the row's
+    # page).
     list_display = [
         "created_at",
         "to_email",
         "kind_label",
-        "language",
-        "subject",
+        "short_subject",
         "status_badge",
-        "attempts",
         "sent_at",
     ]
     list_filter = ["status", KindFilter, "language"]
@@ -149,6 +155,10 @@ class OutboundEmailAdmin(SafeModelAdmin):
     @display(description=_("kind"), ordering="kind")
     def kind_label(self, obj):
         return mail_kind_label(obj.kind)
+
+    @display(description=_("subject"), ordering="subject")
+    def short_subject(self, obj):
+        return Truncator(obj.subject).chars(60)
 
     @display(description=_("about"))
     def about_link(self, obj):
@@ -383,7 +393,7 @@ class BulkSendAdmin(SafeModelAdmin):
     list_select_related = ["created_by"]
     fields = [
         "subject",
-        "text_body",
+        "message",
         "html_body",
         "total",
         "status",
@@ -393,6 +403,15 @@ class BulkSendAdmin(SafeModelAdmin):
     ]
     readonly_fields = fields
     change_form_before_template = "admin/hanoi_event/bulksend/progress.html"
+
+    @display(description=_("message"))
+    def message(self, obj: BulkSend) -> str:
+        # As written, line breaks kept (placeholders still unfilled).
+        return format_html(
+            '<pre style="white-space: pre-wrap; overflow-wrap: anywhere; '
+            'font-family: inherit">{}</pre>',
+            obj.text_body,
+        )
 
     def has_add_permission(self, request):
         return False

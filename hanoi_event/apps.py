@@ -14,6 +14,7 @@ class HanoiEventConfig(AppConfig):
 
     def ready(self) -> None:
         from . import tasks  # noqa: F401 - registers the outbox tasks
+        from .admin_navigation import SETTINGS_ORDER, register_admin_section
         from .mail import MAIL_KINDS
         from .mail_kinds import register_mail_kinds
         from .roles import EVENT_ROLE_PERMISSIONS, register_role_permissions
@@ -28,6 +29,20 @@ class HanoiEventConfig(AppConfig):
             )
         )
         register_role_permissions(EVENT_ROLE_PERMISSIONS)
+        register_admin_section(
+            _("Email"),
+            order=50,
+            models=(
+                "hanoi_event.outboundemail",
+                "hanoi_event.bulksend",
+                "hanoi_event.emailtemplate",
+            ),
+        )
+        register_admin_section(
+            _("Settings"),
+            order=SETTINGS_ORDER,
+            models=("hanoi_event.event", "django_celery_beat.periodictask"),
+        )
         post_migrate.connect(
             shipped_rows_ensure, sender=self, dispatch_uid="hanoi_event.shipped_rows"
         )

@@ -1,9 +1,14 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+from .views import event_home
+
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"))),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -15,5 +20,5 @@ urlpatterns = [
     path("programme/", include("sessions.urls_public")),
     path("", include("protocol.urls")),
     path("reports/", include("reports.urls")),
-    path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
+    path("", event_home, name="home"),
 ]

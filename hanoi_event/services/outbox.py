@@ -107,6 +107,18 @@ def event_context(event: Event | None, language: str) -> dict[str, Any]:
     }
 
 
+def event_context_names() -> tuple[str, ...]:
+    """The names ``event_context`` gives (the placeholders of every message)."""
+    return (
+        "event_name",
+        "event_short_name",
+        "event_dates",
+        "event_venue",
+        "event_city",
+        "event_contact_email",
+    )
+
+
 # ---------------------------------------------------------------- queuing
 
 # The stable name of the delivery task (hanoi_event/tasks.py).

@@ -72,7 +72,8 @@ def test_load_demo_twice_gives_identical_counts():
         "participant_history": 293,
         "delegation_history": 44,
         "quotas": 4,
-        "users": 1,
+        # The organizer and the focal points of the 43 invited delegations.
+        "users": 44,
     }
     assert "Already up to date: nothing created or changed." in out.getvalue()
 
@@ -393,3 +394,21 @@ class DemoDataTests(TestCase):
         )
         assert list(organizer.groups.values_list("name", flat=True)) == ["Organizer"]
         assert organizer.check_password("hanoi-demo-2025")
+
+
+def test_every_invited_demo_delegation_has_a_focal_point_who_cannot_sign_in(demo):
+    from delegations.enums import DelegationStatus
+    from delegations.models import Delegation
+
+    invited = Delegation.objects.exclude(status=DelegationStatus.NOT_INVITED)
+    assert invited.count() == 43
+    assert not invited.filter(focal_point__isnull=True).exists()
+    for delegation in invited.select_related("focal_point", "organisation"):
+        user = delegation.focal_point
+        assert not user.has_usable_password(), delegation
+        assert not user.is_staff
+    viet_nam = invited.get(organisation__iso3="VNM")
+    assert viet_nam.focal_point.username == "dao-vnm"
+    # The focal point is a member of the delegation, linked to the account.
+    member = viet_nam.members.get(email=viet_nam.focal_point.email)
+    assert member.user == viet_nam.focal_point

@@ -437,3 +437,114 @@ def test_organizer_emails_focal_points_from_the_changelist_in_the_browser(
         "dao0@example.org",
         "dao1@example.org",
     ]
+
+
+def _step_two_preview(client, url, first_response, subject, text_body):
+    context = first_response.context
+    return client.post(
+        url,
+        {
+            "action": context["action_name"],
+            "_selected_action": context["selected_ids"],
+            "index": "0",
+            "select_across": context["select_across"],
+            "apply": "1",
+            "preview": "1",
+            "send_token": context["form"]["send_token"].value(),
+            "subject": subject,
+            "text_body": text_body,
+        },
+    )
+
+
+def test_placeholders_are_filled_in_for_each_recipient(
+    admin_client, event, django_capture_on_commit_callbacks
+):
+    from tests.factories import StateFactory
+
+    delegation = DelegationFactory(
+        event=event,
+        organisation=StateFactory(name="Argentina", iso2="AR", iso3="ARG"),
+        focal_point=UserFactory(email="dao@ar.example"),
+    )
+    ParticipantFactory(
+        delegation=delegation,
+        email="dao@ar.example",
+        given_names="Ana",
+        family_name="Pérez",
+    )
+    first = step_one(admin_client, DELEGATIONS_URL, "email_focal_points", [delegation])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        step_two(
+            admin_client,
+            DELEGATIONS_URL,
+            first,
+            "{{ organisation_name }}: the list",
+            "Dear {{ recipient_name }},\nthe delegation of {{ organisation_name }}"
+            " is expected at {{ event_venue }}.",
+        )
+
+    row = OutboundEmail.objects.get(kind=BULK)
+    assert row.subject == "Argentina: the list"
+    assert row.text_body == (
+        f"Dear Ana PÉREZ,\nthe delegation of Argentina is expected at {event.venue}."
+    )
+
+
+def test_preview_shows_the_message_as_the_first_recipient_reads_it_and_sends_nothing(
+    admin_client, delegations
+):
+    first = step_one(admin_client, DELEGATIONS_URL, "email_focal_points", delegations)
+
+    response = _step_two_preview(
+        admin_client,
+        DELEGATIONS_URL,
+        first,
+        "Hello {{ organisation_name }}",
+        "Line one\nLine two for {{ recipient_email }}",
+    )
+
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    first_recipient = response.context["listed_recipients"][0][0]
+    assert preview["subject"] == f"Hello {delegations[0].organisation.name}"
+    assert preview["text"] == f"Line one\nLine two for {first_recipient}"
+    html = response.content.decode()
+    assert "Who gets it" in html
+    for n in range(3):
+        assert f"fp{n}@example.org" in html
+    assert BulkSend.objects.count() == 0
+
+
+def test_unknown_placeholders_and_template_tags_are_refused(admin_client, delegations):
+    first = step_one(admin_client, DELEGATIONS_URL, "email_focal_points", delegations)
+
+    response = step_two(
+        admin_client, DELEGATIONS_URL, first, "Hi {{ passport_number }}", "{% now %}"
+    )
+
+    assert response.context["form"].errors == {
+        "subject": ["Unknown placeholder: {{ passport_number }}."],
+        "text_body": [
+            "Only placeholders such as {{ recipient_name }} may be used here."
+        ],
+    }
+    assert BulkSend.objects.count() == 0
+
+
+def test_one_recipient_is_one_recipient_and_the_message_keeps_its_lines(
+    admin_client, event, django_capture_on_commit_callbacks
+):
+    delegation = DelegationFactory(
+        event=event, focal_point=UserFactory(email="only@example.org")
+    )
+    first = step_one(admin_client, DELEGATIONS_URL, "email_focal_points", [delegation])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = step_two(
+            admin_client, DELEGATIONS_URL, first, "S", "First line\nSecond line"
+        )
+    page = admin_client.get(response["Location"])
+    html = page.content.decode()
+    assert "Sending to 1 recipient in the background." in html
+    assert "First line\nSecond line</pre>" in html
