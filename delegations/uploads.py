@@ -2,20 +2,26 @@
 
 Photos: JPEG or PNG by content (Pillow), not by name; size and dimension
 limits; re-encoded as a fresh JPEG so EXIF (camera, GPS) and any trailing
-data are gone. Documents: PDF by its magic bytes, with a size limit. Every
-stored file gets a random name: nothing the uploader chose reaches the disk.
+data are gone. Documents: a PDF that starts with the PDF header, parses as a
+PDF (pypdf) with at least one page, ends with its end-of-file marker and is
+not also a ZIP archive (a PDF+ZIP polyglot), with a size limit; it is stored
+as uploaded (re-writing it would break a digital signature). Every stored
+file gets a random name: nothing the uploader chose reaches the disk.
 """
 
 from __future__ import annotations
 
 import io
 import uuid
+import zipfile
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MIN_SIDE = 300
@@ -27,6 +33,9 @@ PHOTO_FORMATS = {"JPEG", "MPO", "PNG"}
 PHOTO_STORED_MAX_SIDE = 1200
 PDF_MAX_BYTES = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
+PDF_EOF = b"%%EOF"
+# What may follow the last end-of-file marker (line ends, padding).
+PDF_TRAILING_ALLOWED = b" \t\r\n\x00\x0c"
 
 
 def _size_check(upload, limit: int) -> None:
@@ -100,10 +109,45 @@ def clean_photo(upload) -> ContentFile:
 
 
 def clean_pdf(upload) -> ContentFile:
-    """The PDF's bytes under a random name, or ValidationError."""
+    """The PDF's bytes under a random name, or ValidationError: not a PDF
+    (by its header, or it does not parse, or has no page), data after its
+    end (HTML, a ZIP archive), encrypted with a password, too large."""
     _size_check(upload, PDF_MAX_BYTES)
     upload.seek(0)
     data = upload.read()
     if not data.startswith(PDF_MAGIC):
         raise ValidationError(_("This file is not a PDF."), code="not_a_pdf")
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValidationError(
+            _("This file is also a ZIP archive; upload a plain PDF."),
+            code="pdf_polyglot",
+        )
+    end = data.rfind(PDF_EOF)
+    if end < 0:
+        raise ValidationError(_("This file is not a PDF."), code="not_a_pdf")
+    if data[end + len(PDF_EOF) :].strip(PDF_TRAILING_ALLOWED):
+        raise ValidationError(
+            _("This file has data after the end of the PDF; export it again."),
+            code="pdf_trailing_data",
+        )
+    _parse_pdf(data)
     return ContentFile(data, name=f"{uuid.uuid4().hex}.pdf")
+
+
+def _parse_pdf(data: bytes) -> None:
+    """ValidationError unless ``data`` parses as an unencrypted PDF with at
+    least one page."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValidationError(
+                _("The PDF is password-protected; upload it without a password."),
+                code="pdf_encrypted",
+            )
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ValidationError(_("This file is not a PDF."), code="not_a_pdf") from exc
+    if pages < 1:
+        raise ValidationError(_("This PDF has no pages."), code="pdf_empty")

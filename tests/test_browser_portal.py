@@ -18,6 +18,7 @@ from delegations import services
 from delegations.enums import DelegationStatus, ParticipantStatus
 from delegations.models import Delegation, Participant
 from tests.factories import DelegationFactory, EventFactory, StateFactory
+from tests.pdf_files import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,7 +149,7 @@ def test_focal_point_accepts_invitation_nominates_and_uploads(
             {
                 "name": "note-verbale.pdf",
                 "mimeType": "application/pdf",
-                "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                "buffer": pdf_bytes(),
             }
         ]
     )

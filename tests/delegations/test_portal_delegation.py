@@ -28,6 +28,7 @@ from tests.factories import (
     StateFactory,
     VerifiedUserFactory,
 )
+from tests.pdf_files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -214,9 +215,8 @@ def test_person_of_another_delegation_cannot_be_nominated(fp_client, delegation)
 
 
 def test_note_verbale_upload_stores_the_pdf(fp_client, delegation):
-    pdf = SimpleUploadedFile(
-        "nv.pdf", b"%PDF-1.5\nbody\n", content_type="application/pdf"
-    )
+    data = pdf_bytes()
+    pdf = SimpleUploadedFile("nv.pdf", data, content_type="application/pdf")
     response = fp_client.post(
         reverse("portal:delegation_note_verbale_upload", args=[delegation.pk]),
         {"document": pdf},
@@ -224,7 +224,7 @@ def test_note_verbale_upload_stores_the_pdf(fp_client, delegation):
     assert response.status_code == 302
     delegation.refresh_from_db()
     assert delegation.note_verbale.name.startswith("credentials/")
-    assert delegation.note_verbale.read() == b"%PDF-1.5\nbody\n"
+    assert delegation.note_verbale.read() == data
 
 
 @pytest.mark.parametrize(
