@@ -95,3 +95,34 @@ def test_delegate_registers_with_a_photo_cropped_to_the_passport_ratio(
     assert member.status == ParticipantStatus.SUBMITTED
     assert member.nationality == viet_nam
     context.close()
+
+
+def test_failed_submit_takes_focus_to_the_error_summary_and_header_links_are_readable(
+    live_server, page
+):
+    user = VerifiedUserFactory(email="fp@example.org")
+    user.set_password(PASSWORD)
+    user.save()
+    delegation = DelegationFactory(
+        event=EventFactory(is_current=True),
+        focal_point=user,
+        status=DelegationStatus.REGISTERING,
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("fp@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.goto(f"{live_server.url}/portal/delegation/{delegation.pk}/")
+
+    # Nominate with an invalid address.
+    page.get_by_label("Given names (as in passport)").fill("Mai")
+    page.get_by_label("Family name (as in passport)").fill("Tran")
+    page.get_by_label("Email", exact=False).last.fill("not-an-address")
+    page.get_by_role("button", name="Nominate and fill in their data").click()
+
+    expect(page.locator("#form-errors")).to_be_focused()
+    # Header links: white on UN blue, not 55 % white (3.7:1).
+    colour = page.locator(".bg-portal .nav-link").first.evaluate(
+        "el => getComputedStyle(el).color"
+    )
+    assert colour == "rgb(255, 255, 255)"

@@ -56,3 +56,39 @@ def test_organizer_invites_a_focal_point_by_typing_the_address(
     delegation.refresh_from_db()
     assert delegation.status == DelegationStatus.INVITED
     assert OutboundEmail.objects.get().to_email == "dao@argentina.example"
+
+
+def test_date_only_fields_carry_no_time_zone_note_and_times_do(
+    live_server, browser, settings
+):
+    from tests.factories import ParticipantFactory
+
+    organizer = UserFactory(
+        email="organizer@example.org", is_staff=True, is_superuser=True
+    )
+    participant = ParticipantFactory(delegation__event=EventFactory(is_current=True))
+    # An organizer in Paris editing a record of an event in Hanoi.
+    context = browser.new_context(
+        locale="en-GB",
+        timezone_id="Europe/Paris",
+        viewport={"width": 1280, "height": 900},
+    )
+    page = context.new_page()
+    admin_login(page, live_server, organizer, PASSWORD)
+    page.goto(
+        f"{live_server.url}/admin/delegations/participant/{participant.pk}/change/"
+    )
+    page.wait_for_load_state("load")
+
+    def note_next_to(selector: str) -> int:
+        return (
+            page.locator(selector)
+            .locator("xpath=..")
+            .locator(".timezonewarning")
+            .count()
+        )
+
+    assert note_next_to("#id_date_of_birth") == 0
+    assert note_next_to("#id_passport_expiry") == 0
+    assert note_next_to("#id_arrival_at_1") == 1
+    context.close()
