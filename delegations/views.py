@@ -32,6 +32,7 @@ from .forms import (
     ParticipantForm,
 )
 from .models import Delegation, OrganisationRequest, Participant
+from .portal_links import delegation_links
 
 
 def _staff_verified(request) -> bool:
@@ -194,6 +195,7 @@ def _render_delegation(
                 for member in members
             ),
             "nomination_form": nomination_form or NominationForm(quotas=quotas),
+            "links": delegation_links(delegation),
             "note_form": note_form or NoteVerbaleForm(),
             "ParticipantStatus": ParticipantStatus,
         },

@@ -97,3 +97,32 @@ def test_two_factor_code_box_brings_up_a_number_pad(client):
     )
     assert 'inputmode="numeric"' in box
     assert 'autocomplete="one-time-code"' in box
+
+
+def test_focal_points_page_links_to_what_the_apps_offer_the_delegation(client):
+    from delegations.enums import OrganisationKind
+    from tests.factories import OrganisationFactory
+
+    user = VerifiedUserFactory(email="dao@example.org")
+    event = EventFactory(is_current=True)
+    state = DelegationFactory(
+        event=event,
+        organisation=StateFactory(name="Chile", iso2="CL", iso3="CHL"),
+        focal_point=user,
+    )
+    ngo = DelegationFactory(
+        event=event,
+        organisation=OrganisationFactory(kind=OrganisationKind.NGO),
+        focal_point=user,
+    )
+    client.force_login(user)
+
+    state_html = client.get(reverse("portal:delegation", args=[state.pk])).content
+    ngo_html = client.get(reverse("portal:delegation", args=[ngo.pk])).content
+
+    signing = reverse("protocol:portal_signing", args=[state.pk]).encode()
+    assert signing in state_html
+    assert reverse("protocol:portal_speaking", args=[state.pk]).encode() in state_html
+    # Only States sign the Convention.
+    assert b"Signing the Convention" not in ngo_html
+    assert reverse("protocol:portal_speaking", args=[ngo.pk]).encode() in ngo_html
