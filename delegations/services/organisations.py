@@ -78,8 +78,10 @@ def organisation_request_create(
     return request_obj
 
 
-# Kinds invited by the secretariat, never registered with a code.
-_NOT_BY_CODE_KINDS = {*STATE_KINDS, OrganisationKind.UN_ENTITY}
+# Organisations of these kinds already on file (reference data: States, UN
+# entities, intergovernmental organisations) are invited by the secretariat,
+# never registered with a code.
+_NOT_BY_CODE_KINDS = {*STATE_KINDS, OrganisationKind.UN_ENTITY, OrganisationKind.IGO}
 
 
 @transaction.atomic
@@ -87,17 +89,33 @@ def organisation_request_approve(
     *, request_obj: OrganisationRequest, decided_by: AbstractBaseUser | None
 ) -> OrganisationRequest:
     """Create the organisation and its delegation, with the requester as
-    focal point. Idempotent for an approved request."""
+    focal point. Idempotent for an approved request.
+
+    Only a new organisation is registered this way, or one on file that is
+    not a State, UN entity or intergovernmental organisation and has no
+    delegation (for any event): a code request never makes anyone the focal
+    point of a delegation that exists (ValidationError, nothing written)."""
     request_obj = OrganisationRequest.objects.select_for_update().get(pk=request_obj.pk)
     if request_obj.status == OrganisationRequestStatus.APPROVED:
         return request_obj
-    organisation = Organisation.objects.filter(name__iexact=request_obj.name).first()
+    name = " ".join(request_obj.name.split())
+    organisation = Organisation.objects.filter(name__iexact=name).first()
     if organisation is not None and organisation.kind in _NOT_BY_CODE_KINDS:
-        # Never hand a State's (or UN entity's) delegation to a requester.
+        # Never hand a State's (or UN entity's, or IGO's) delegation to a
+        # requester.
         raise ValidationError(
             _(
                 "An organisation that is not eligible for a registration code "
                 "already has this name (%(name)s). Check the request."
+            )
+            % {"name": organisation.name}
+        )
+    if organisation is not None and organisation.delegations.exists():
+        raise ValidationError(
+            _(
+                "%(name)s already has a delegation; its focal point is invited "
+                "by the secretariat, never registered with a code. Check the "
+                "request."
             )
             % {"name": organisation.name}
         )
@@ -110,15 +128,14 @@ def organisation_request_approve(
         )
         organisation.full_clean()
         organisation.save()
-    delegation, _created = Delegation.objects.get_or_create(
+    delegation = Delegation(
         event_id=request_obj.event_id,
         organisation=organisation,
-        defaults={"status": DelegationStatus.REGISTERING},
+        focal_point=request_obj.requested_by,
+        status=DelegationStatus.REGISTERING,
     )
-    if delegation.focal_point_id is None:
-        delegation.focal_point = request_obj.requested_by
-        delegation.status = DelegationStatus.REGISTERING
-        delegation.save()
+    delegation.full_clean()
+    delegation.save()
     request_obj.status = OrganisationRequestStatus.APPROVED
     request_obj.organisation = organisation
     request_obj.decided_by = decided_by
