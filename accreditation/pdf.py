@@ -11,7 +11,7 @@ bytes), scaled up without smoothing.
 Scripts: DejaVu Sans covers Latin (with Vietnamese) and Cyrillic; Arabic is
 shaped (arabic-reshaper) and put in visual order (python-bidi), then drawn
 with Noto Sans Arabic; Thai with Noto Sans Thai (Debian's fonts-noto-core);
-Chinese, Japanese and Korean with Droid Sans Fallback (fonts-droid-fallback):
+Chinese, Japanese and Korean with WenQuanYi Micro Hei (fonts-wqy-microhei):
 Debian's Noto CJK fonts have PostScript outlines, which ReportLab cannot
 embed.
 """
@@ -51,7 +51,7 @@ _FONT_FILES = {
     "Badge-Latin-Bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "Badge-Arabic": "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
     "Badge-Thai": "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
-    "Badge-CJK": "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "Badge-CJK": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 }
 _fonts_lock = threading.Lock()
 _fonts: dict[str, str] = {}
@@ -69,7 +69,7 @@ def fonts() -> dict[str, str]:
             found = {}
             for name, path in _FONT_FILES.items():
                 if Path(path).is_file():
-                    pdfmetrics.registerFont(TTFont(name, path))
+                    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
                     found[name] = name
             latin = found.get("Badge-Latin", "Helvetica")
             bold = found.get("Badge-Latin-Bold", "Helvetica-Bold")
