@@ -14,8 +14,9 @@ message and closes when ``_mark_sent`` commits ``sent``:
 
 The window is one SMTP reply and one autocommitted UPDATE: measured on
 loopback (``tests/hanoi_event/test_outbox_faults.py``, from the SMTP sink's
-acceptance to ``sent_at``) at 0.1-0.2 ms at the median, under 10 ms at the
-slowest. Each worker process sends one message at a time, so a crash repeats
+acceptance to ``sent_at``) at 0.1-0.2 ms at the median and 2-15 ms for the
+slowest of 200 messages (the higher figures on a machine loaded well past its
+CPUs). Each worker process sends one message at a time, so a crash repeats
 at most one message per process. The copy is the same message with the same
 ``Message-ID`` (stored on the row when it is queued), so receiving servers
 and clients that drop repeated Message-IDs drop it; the row shows one

@@ -263,41 +263,39 @@ def test_supervise_sh_starts_a_killed_worker_and_beat_again_and_mail_goes_on(
     celery_supervisor, smtp_sink
 ):
     """scripts/supervise.sh, which scripts/run.sh runs with CELERY_BROKER_URL
-    set: a worker SIGKILLed with its pool (a crash) is started again and
-    delivers; so is beat; SIGTERM stops both and the script."""
+    set: a worker SIGKILLed with its pool (a crash) and beat SIGKILLed are
+    started again, the new worker delivers; SIGTERM stops both and the
+    script."""
     celery_supervisor.start()
-    first = wait_for(lambda: celery_supervisor.started("worker"), 30)[0]
+    worker = wait_for(lambda: celery_supervisor.started("worker"), 30)[0]
+    beat = wait_for(lambda: celery_supervisor.started("beat"), 30)[0]
     _queue(20, prefix="before-kill")
     wait_for(lambda: _sent() == 20, 60, message="20 sent by the first worker")
 
-    killed = kill_process_tree(first)
+    killed = kill_process_tree(worker) + kill_process_tree(beat)
     wait_for(
-        lambda: len(celery_supervisor.started("worker")) == 2,
+        lambda: (
+            len(celery_supervisor.started("worker")) == 2
+            and len(celery_supervisor.started("beat")) == 2
+        ),
         30,
-        message="a second worker",
+        message="a second worker and a second beat",
     )
-    second = celery_supervisor.started("worker")[1]
-    assert second != first
+    worker_again = celery_supervisor.started("worker")[1]
+    beat_again = celery_supervisor.started("beat")[1]
     assert not any(process_alive(pid) for pid in killed)
-    assert (
-        f"supervise: worker (pid {first}) exited with status 137"
-        in celery_supervisor.log()
-    )
+    log = celery_supervisor.log()
+    assert f"supervise: worker (pid {worker}) exited with status 137" in log
+    assert f"supervise: beat (pid {beat}) exited with status 137" in log
+
     _queue(20, prefix="after-kill")
     wait_for(lambda: _sent() == 40, 60, message="20 more sent by the second worker")
     _assert_each_message_exactly_once(smtp_sink)
-
-    beat = wait_for(lambda: celery_supervisor.started("beat"), 30)[0]
-    kill_process_tree(beat)
-    wait_for(
-        lambda: len(celery_supervisor.started("beat")) == 2, 30, message="beat again"
-    )
-    beat_again = celery_supervisor.started("beat")[1]
-    assert process_alive(second) and process_alive(beat_again)
+    assert process_alive(worker_again) and process_alive(beat_again)
 
     celery_supervisor.process.terminate()
     assert celery_supervisor.process.wait(30) == 0
-    assert not process_alive(second) and not process_alive(beat_again)
+    assert not process_alive(worker_again) and not process_alive(beat_again)
     assert len(celery_supervisor.started("worker")) == 2
     assert len(celery_supervisor.started("beat")) == 2
 
