@@ -20,6 +20,11 @@ from ..enums import STATE_KINDS
 from ..models import Organisation
 from .values import clean_text, fold
 
+
+def compact_key(text: str) -> str:
+    return fold(text).replace(" ", "")
+
+
 ALIASES_CSV = Path(__file__).resolve().parent.parent / "data" / "country_aliases.csv"
 _STATE_KIND_VALUES = frozenset(kind.value for kind in STATE_KINDS)
 _AMBIGUOUS = -1
@@ -63,32 +68,42 @@ class Match:
 
 
 class OrganisationIndex:
-    """Organisations by every name people use for them."""
+    """Organisations by every name people use for them. Names are looked up
+    in tiers, so a full name never loses to a shortened one: the UN or
+    registered name, then the aliases of the file, then the forms derived
+    from both ("Congo" is the Republic of the Congo, although "Congo
+    (Kinshasa)" shortens to it too), then acronyms."""
 
     def __init__(self, organisations: list[dict]):
         """``organisations``: dicts with pk, name, kind, iso2, iso3, acronym."""
         self.by_pk = {org["pk"]: org for org in organisations}
         self._codes: dict[str, int] = {}
-        self._names: dict[str, int] = {}
-        self._acronyms: dict[str, int] = {}
+        names: dict[str, int] = {}
+        aliases: dict[str, int] = {}
+        derived: dict[str, int] = {}
+        acronyms: dict[str, int] = {}
         by_iso3 = {}
+
+        def add_all(exact: dict, text: str, pk: int) -> None:
+            keys = _variants(text)
+            full = {keys[0], keys[0].replace(" ", "")} if keys else set()
+            for key in keys:
+                self._add(exact if key in full else derived, key, pk)
+
         for org in organisations:
-            is_state = org["kind"] in _STATE_KIND_VALUES
             for code in (org.get("iso3"), org.get("iso2")):
                 if code:
                     self._codes[code.upper()] = org["pk"]
             if org.get("iso3"):
                 by_iso3[org["iso3"].upper()] = org["pk"]
-            for key in _variants(org["name"]):
-                # A State's short form ("Iran" from "Iran (Islamic Republic
-                # of)") gives way to an organisation called exactly that.
-                self._add(self._names, key, org["pk"])
-            if org.get("acronym") and not is_state:
-                self._add(self._acronyms, fold(org["acronym"]), org["pk"])
+            add_all(names, org["name"], org["pk"])
+            if org.get("acronym") and org["kind"] not in _STATE_KIND_VALUES:
+                self._add(acronyms, fold(org["acronym"]), org["pk"])
+                self._add(acronyms, compact_key(org["acronym"]), org["pk"])
         for iso3, alias in _aliases():
             if iso3 in by_iso3:
-                for key in _variants(alias):
-                    self._add(self._names, key, by_iso3[iso3])
+                add_all(aliases, alias, by_iso3[iso3])
+        self._tiers = (names, aliases, derived, acronyms)
         self._cache: dict[str, Match] = {}
 
     @staticmethod
@@ -123,8 +138,15 @@ class OrganisationIndex:
         code = raw.replace(".", "").upper()
         if len(code) in (2, 3) and code.isalpha() and code in self._codes:
             return Match(self._codes[code])
-        for index in (self._names, self._acronyms):
-            for key in _variants(raw):
+        keys = _variants(raw)
+        if not keys:  # punctuation only
+            return Match(None)
+        # What was written, whole, first; its rearranged and shortened forms
+        # only then ("Congo (Kinshasa)" is an alias, not "Congo").
+        whole = list(dict.fromkeys([keys[0], keys[0].replace(" ", "")]))
+        rest = [k for k in keys if k not in whole]
+        for group, index in [(g, i) for g in (whole, rest) for i in self._tiers]:
+            for key in group:
                 pk = index.get(key)
                 if pk == _AMBIGUOUS:
                     return Match(None, ambiguous=True)

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .tabular import Cell
@@ -64,15 +65,19 @@ def clean_text(value: Cell) -> str:
     invisible characters removed, runs of whitespace (non-breaking spaces,
     line breaks) made one space, trimmed. The apostrophe that ``neutralise``
     put before a formula character on export is taken off again."""
-    text = cell_text(value).translate(_INVISIBLE)
-    text = " ".join(text.split())
+    text = value if type(value) is str else cell_text(value)
+    text = " ".join(text.translate(_INVISIBLE).split())
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
     return unicodedata.normalize("NFC", text)
 
 
 def is_blank(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
+    if value is None:
+        return True
+    if type(value) is str:
+        return not value.strip() or not value.translate(_INVISIBLE).strip()
+    return False
 
 
 def fold(text: str) -> str:
@@ -296,16 +301,26 @@ class Choices:
 
     def __init__(self, choices: Iterable[tuple], synonyms: dict | None = None):
         self.choices = list(choices)
-        self.index: dict[str, object] = {}
-        for value, label in self.choices:
-            self.index.setdefault(compact(str(value)), value)
-            self.index.setdefault(compact(str(label)), value)
-        for synonym, value in (synonyms or {}).items():
-            self.index[compact(synonym)] = value
+        self.synonyms = dict(synonyms or {})
+        self._index: dict[str, object] | None = None
+
+    @property
+    def index(self) -> dict[str, object]:
+        # Built on first use, from the English labels (files are English
+        # whatever the page's language).
+        if self._index is None:
+            index: dict[str, object] = {}
+            with translation.override("en"):
+                for value, label in self.choices:
+                    index.setdefault(compact(str(value)), value)
+                    index.setdefault(compact(str(label)), value)
+            for synonym, value in self.synonyms.items():
+                index[compact(synonym)] = value
+            self._index = index
+        return self._index
 
     def clean(self, value: Cell):
-        text = clean_text(value)
-        found = self.index.get(compact(text), _MISSING)
+        found = self.index.get(compact(clean_text(value)), _MISSING)
         if found is _MISSING:
             raise CellError(
                 _("Not one of: %(choices)s.")
