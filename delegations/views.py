@@ -4,11 +4,14 @@ redirect or render."""
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +36,7 @@ from .forms import (
 )
 from .models import Delegation, OrganisationRequest, Participant
 from .portal_links import delegation_links
+from .services.organisations import INVALID_REGISTRATION_CODE
 
 
 def _staff_verified(request) -> bool:
@@ -418,6 +422,49 @@ def participant_photo(request, pk: int):
 # Organisations that are not States ---------------------------------------------
 
 
+# Wrong registration codes, counted per account and per client address (as
+# allauth counts failed logins, in the cache: with several web processes set
+# CACHE_URL to a shared Redis). Past a limit the form checks no code at all.
+REGISTRATION_CODE_FAILURES_PER_USER = 5
+REGISTRATION_CODE_FAILURES_PER_IP = 20
+REGISTRATION_CODE_FAILURE_WINDOW = 15 * 60  # seconds
+
+
+def _code_failure_counters(request) -> list[tuple[str, int]]:
+    ip = get_adapter(request).get_client_ip(request)
+    ip_key = hashlib.sha256(ip.encode()).hexdigest()
+    return [
+        (
+            f"portal:code-failures:user:{request.user.pk}",
+            REGISTRATION_CODE_FAILURES_PER_USER,
+        ),
+        (f"portal:code-failures:ip:{ip_key}", REGISTRATION_CODE_FAILURES_PER_IP),
+    ]
+
+
+def _code_attempts_exhausted(request) -> bool:
+    return any(
+        (cache.get(key) or 0) >= limit for key, limit in _code_failure_counters(request)
+    )
+
+
+def _count_code_failure(request) -> None:
+    for key, _limit in _code_failure_counters(request):
+        # The window starts at the first failure (add is a no-op after it).
+        cache.add(key, 0, REGISTRATION_CODE_FAILURE_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, REGISTRATION_CODE_FAILURE_WINDOW)
+
+
+def _is_wrong_code(error: ValidationError) -> bool:
+    return any(
+        e.code == INVALID_REGISTRATION_CODE
+        for e in getattr(error, "error_dict", {}).get("code", [])
+    )
+
+
 @login_required
 def organisation_request(request):
     event = current_event()
@@ -425,12 +472,30 @@ def organisation_request(request):
         raise Http404
     if request.method == "POST":
         form = OrganisationRequestForm(request.POST)
+        if _code_attempts_exhausted(request):
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Too many wrong registration codes. Try again in %(minutes)d "
+                    "minutes, or write to the secretariat."
+                )
+                % {"minutes": REGISTRATION_CODE_FAILURE_WINDOW // 60},
+            )
+            return render(
+                request,
+                "portal/organisation_request.html",
+                {"form": form},
+                status=429,
+            )
         if form.is_valid():
             try:
                 services.organisation_request_create(
                     user=request.user, event=event, **form.cleaned_data
                 )
             except ValidationError as exc:
+                if _is_wrong_code(exc):
+                    _count_code_failure(request)
                 _add_errors(form, exc)
             else:
                 messages.success(

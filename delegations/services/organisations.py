@@ -24,6 +24,9 @@ from ..models import (
     RegistrationCode,
 )
 
+# The error code of a wrong registration code (the portal counts them).
+INVALID_REGISTRATION_CODE = "invalid_registration_code"
+
 
 @transaction.atomic
 def organisation_request_create(
@@ -55,7 +58,14 @@ def organisation_request_create(
     if registration_code is None or (
         registration_code.expires_at and registration_code.expires_at <= now
     ):
-        raise ValidationError({"code": _("This registration code is not valid.")})
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    _("This registration code is not valid."),
+                    code=INVALID_REGISTRATION_CODE,
+                )
+            }
+        )
     if (
         registration_code.max_uses is not None
         and registration_code.requests.exclude(
