@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
+# Fonts for the PDFs (badges, List of Participants, run sheet): Latin,
+# Vietnamese and Cyrillic (DejaVu), Arabic and Thai (Noto), Chinese (WenQuanYi).
+ensure_debian_packages fonts-dejavu-core fonts-noto-core fonts-wqy-microhei
 ensure_venv requirements.txt
 PY=.venv/bin/python
 
