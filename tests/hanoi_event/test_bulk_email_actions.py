@@ -392,8 +392,9 @@ def test_step_one_queries_do_not_grow_with_the_selection(admin_client, event):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 360])
 def test_organizer_emails_focal_points_from_the_changelist_in_the_browser(
-    live_server, page, tmp_path
+    live_server, page, tmp_path, width
 ):
     from playwright.sync_api import expect
 
@@ -417,6 +418,7 @@ def test_organizer_emails_focal_points_from_the_changelist_in_the_browser(
     page.locator("#action-toggle").check()
     page.locator("select[name=action]").select_option("email_focal_points")
     page.locator("button[name=index]").click()
+    page.set_viewport_size({"width": width, "height": 800})
 
     expect(page.locator("#bulk-email-summary")).to_contain_text(
         "This message will be sent to 2 addresses."
@@ -425,7 +427,15 @@ def test_organizer_emails_focal_points_from_the_changelist_in_the_browser(
         "1 selected record is skipped"
     )
     page.get_by_label("Subject").fill("Accreditation deadline")
-    page.get_by_label("Message").fill("Please submit your delegation by Friday.")
+    page.get_by_label("Message").fill(
+        "Dear focal point of {{ organisation_name }},\nplease submit by Friday."
+    )
+    page.get_by_role("button", name="Preview").click()
+    first = Delegation.objects.filter(focal_point__isnull=False).order_by("pk")[0]
+    expect(page.locator("#bulk-email-preview-text")).to_have_text(
+        f"Dear focal point of {first.organisation.name},\nplease submit by Friday."
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(tmp_path / "bulk-email-form.png"), full_page=True)
     page.get_by_role("button", name="Send").click()
 
