@@ -95,6 +95,11 @@ def main() -> None:
     failed = OutboundEmail.objects.exclude(status=EmailStatus.SENT).count()
     if received != n or failed:
         raise SystemExit(f"sink received {received} of {n}; {failed} not sent")
+    # Each message exactly once, by identity (Message-ID), not only in number.
+    per_id = sink.per_message_id()
+    expected = set(OutboundEmail.objects.values_list("message_id", flat=True))
+    if set(per_id) != expected or set(per_id.values()) != {1}:
+        raise SystemExit("the sink did not get each message exactly once")
     queue_s, deliver_s = t_committed - t0, t_done - t_committed
     ours = n / deliver_s
     print(
