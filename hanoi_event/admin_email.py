@@ -8,6 +8,7 @@ see ``email_bulk_action`` below and the example in its docstring.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django import forms
@@ -25,7 +26,7 @@ from django.utils.translation import ngettext
 from unfold.decorators import display
 from unfold.widgets import UnfoldAdminSelectWidget
 
-from .admin_safety import SafeModelAdmin
+from .admin_safety import SafeModelAdmin, unfilterable_fields
 from .enums import EmailStatus
 from .mail_kinds import (
     mail_kind,
@@ -76,6 +77,28 @@ def email_bulk_action(request, *, subject: str, text_body: str, recipients) -> B
 
 
 # ---------------------------------------------------------------- outbox
+
+# A message keeps its links as sent (the workers deliver it from the row):
+# one-time invitation links, password-reset and address-confirmation keys.
+# Staff never read them: the admin shows each link's site only, and no one
+# filters or searches the outbox by a message's body.
+unfilterable_fields(OutboundEmail, ["text_body", "html_body"])
+_LINK = re.compile(r"(https?://[^/\s\"'<>]+)(/[^\s\"'<>]*)?")
+
+
+def hide_links(text: str) -> str:
+    """``text`` with the path and query of every link replaced by "…"
+    (``https://site/portal/invitation/<token>/`` becomes ``https://site/…``);
+    a link to a site's root stays as it is."""
+
+    def hide(match: re.Match) -> str:
+        site, rest = match.group(1), match.group(2) or ""
+        path = rest.rstrip(".,;:!?)")  # punctuation after a link is the text's
+        if path in ("", "/"):
+            return match.group(0)
+        return f"{site}/…{rest[len(path) :]}"
+
+    return _LINK.sub(hide, text or "")
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -163,6 +186,14 @@ class OutboundEmailAdmin(SafeModelAdmin):
     @display(description=_("about"))
     def about_link(self, obj):
         return str(obj.about) if obj.content_type_id else "-"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if obj is not None:
+            extra_context["message_text"] = hide_links(obj.text_body)
+            extra_context["message_html"] = hide_links(obj.html_body)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         counts = email_status_counts()
