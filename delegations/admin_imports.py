@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminSelectWidget
 
-from hanoi_event.admin_safety import SafeModelAdmin
+from hanoi_event.admin_safety import BadListParameter, SafeModelAdmin
 from hanoi_event.models import Event
 from hanoi_event.selectors import current_event
 
@@ -313,7 +313,7 @@ class TransferAdminMixin:
         try:
             changelist = self.get_changelist_instance(request)
             queryset = changelist.get_queryset(request)
-        except IncorrectLookupParameters:
+        except (IncorrectLookupParameters, BadListParameter):
             return HttpResponseRedirect(self._url("changelist"))
         event = self._filtered_event(request)
         if request.method == "POST":

@@ -42,6 +42,7 @@ class DelegationsConfig(AppConfig):
                 "delegations.organisation",
                 "delegations.organisationrequest",
                 "delegations.registrationcode",
+                "delegations.transferlog",
             ),
         )
         register_schedules(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import action, display
 
+from delegations.admin_imports import TransferAdminMixin
 from hanoi_event.admin_safety import SafeModelAdmin, SafeTabularInline
 from hanoi_event.selectors import current_event
 
@@ -113,7 +114,8 @@ class ProgrammeItemForm(forms.ModelForm):
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(SafeModelAdmin):
+class ProgrammeItemAdmin(TransferAdminMixin, SafeModelAdmin):
+    import_kind = "programme_items"
     form = ProgrammeItemForm
     list_display = [
         "title",

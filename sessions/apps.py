@@ -17,12 +17,13 @@ class EventSessionsConfig(AppConfig):
         from hanoi_event.roles import register_role_permissions
         from hanoi_event.schedules import Schedule, register_schedules
 
-        from . import tasks
+        from . import resources, tasks
         from .mail import MAIL_KINDS
         from .roles import ROLE_PERMISSIONS
 
         register_mail_kinds(*MAIL_KINDS)
         register_role_permissions(ROLE_PERMISSIONS)
+        resources.register()  # programme items: import and export
         register_admin_section(
             _("Programme"),
             order=30,

@@ -26,6 +26,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -268,6 +269,20 @@ def apply_file(
         try:
             with transaction.atomic():
                 importer.write(state, engine.created_first(plans), context)
+        except ValidationError as exc:
+            # A service's own rule refused a row that the check let through
+            # (a record changed in between): nothing is kept.
+            report.fatal = Problem(
+                row=None,
+                column="",
+                value="",
+                message=_(
+                    "The data changed while this file was being imported; nothing "
+                    "was written (%(reason)s). Check the file again."
+                )
+                % {"reason": " ".join(exc.messages)},
+                code="conflict",
+            )
         except IntegrityError:
             logger.warning(
                 "import of %s refused by the database", file_name, exc_info=True
