@@ -29,12 +29,12 @@ urlpatterns = [
     path(
         "delegation/<int:pk>/import/",
         views_imports.member_import,
-        name="member_import",
+        name="delegation_import",
     ),
     path(
         "delegation/<int:pk>/import/<int:log_id>/",
         views_imports.member_import_log,
-        name="member_import_log",
+        name="delegation_import_log",
     ),
     path("registration/", views.registration, name="registration"),
     path("participant/<int:pk>/", views.participant, name="participant"),

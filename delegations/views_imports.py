@@ -107,7 +107,7 @@ def member_import(request, pk: int):
                 event=delegation.event,
                 delegation=delegation,
             )
-            return redirect("portal:member_import_log", delegation.pk, log.pk)
+            return redirect("portal:delegation_import_log", delegation.pk, log.pk)
         status = 400
     else:
         form = MemberListForm()
@@ -147,7 +147,7 @@ def member_import_log(request, pk: int, log_id: int):
                     },
                 )
                 return redirect("portal:delegation", delegation.pk)
-        return redirect("portal:member_import_log", delegation.pk, log.pk)
+        return redirect("portal:delegation_import_log", delegation.pk, log.pk)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(imports.import_progress(log))
     return render(

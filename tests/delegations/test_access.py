@@ -32,6 +32,8 @@ DELEGATION_URLS = [
     ("delegation_note_verbale", "GET"),
     ("delegation_note_verbale_upload", "POST"),
     ("delegation_submit", "POST"),
+    ("delegation_import", "GET"),
+    ("delegation_import", "POST"),
 ]
 PARTICIPANT_URLS = [
     ("participant", "GET"),
@@ -46,6 +48,9 @@ PARTICIPANT_URLS = [
 # Pages without an object: any signed-in user has their own view of them.
 OWN_URLS = ["home", "registration", "organisation_request"]
 PUBLIC_URLS = ["invitation"]
+# A member list import's check (a delegation and one of its imports): walked
+# in tests/imports/test_portal.py.
+WALKED_ELSEWHERE = ["delegation_import_log"]
 
 
 def test_the_walk_covers_every_portal_url():
@@ -54,6 +59,7 @@ def test_the_walk_covers_every_portal_url():
         | {name for name, _ in PARTICIPANT_URLS}
         | set(OWN_URLS)
         | set(PUBLIC_URLS)
+        | set(WALKED_ELSEWHERE)
     )
     assert walked == {pattern.name for pattern in urlpatterns}
 

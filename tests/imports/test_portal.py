@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from delegations.enums import DelegationRole
 from delegations.models import Participant, TransferLog
+from tests.conftest import staff_two_factor_pass
 from tests.factories import ParticipantFactory, VerifiedUserFactory
 from tests.imports.conftest import csv_bytes, people, xlsx_bytes
 
@@ -29,7 +30,7 @@ def focal_point(client, delegations):
 
 
 def _url(delegation) -> str:
-    return reverse("portal:member_import", args=[delegation.pk])
+    return reverse("portal:delegation_import", args=[delegation.pk])
 
 
 def _upload(client, delegation, data: bytes, name="members.xlsx"):
@@ -50,7 +51,7 @@ def test_focal_point_uploads_checks_and_confirms(
     preview = client.get(response["Location"]).content.decode()
 
     assert response["Location"] == reverse(
-        "portal:member_import_log", args=[vnm.pk, log.pk]
+        "portal:delegation_import_log", args=[vnm.pk, log.pk]
     )
     assert "Import: add 2, update 0" in preview
     assert Participant.objects.count() == 0
@@ -101,7 +102,9 @@ def test_rows_for_another_delegation_are_refused(
     )
     assert (
         client.post(
-            reverse("portal:member_import_log", args=[delegations["VNM"].pk, log.pk])
+            reverse(
+                "portal:delegation_import_log", args=[delegations["VNM"].pk, log.pk]
+            )
         ).status_code
         == 302
     )
@@ -179,7 +182,7 @@ def test_nobody_else_sees_or_confirms_the_check(client, focal_point, delegations
     assert client.post(log_url).status_code == 404
     log = TransferLog.objects.get()
     other_url = reverse(
-        "portal:member_import_log", args=[delegations["TUR"].pk, log.pk]
+        "portal:delegation_import_log", args=[delegations["TUR"].pk, log.pk]
     )
     assert client.post(other_url).status_code == 404
 
@@ -196,3 +199,33 @@ def test_a_broken_file_gets_its_message(client, focal_point, delegations):
     page = client.get(response["Location"]).content.decode()
     assert 'id="import-fatal"' in page
     assert "This is not a spreadsheet (it holds binary data)." in page
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "member", "other_focal", "staff"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_the_check_page_walk(client, focal_point, delegations, actor, method):
+    vnm = delegations["VNM"]
+    log_url = _upload(client, vnm, xlsx_bytes(MEMBERS))["Location"]
+    client.logout()
+    if actor == "member":
+        member = VerifiedUserFactory()
+        ParticipantFactory(delegation=vnm, user=member, email=member.email)
+        client.force_login(member)
+    elif actor == "other_focal":
+        other = VerifiedUserFactory()
+        delegations["TUR"].focal_point = other
+        delegations["TUR"].save()
+        client.force_login(other)
+    elif actor == "staff":
+        staff_two_factor_pass(client, VerifiedUserFactory(is_staff=True))
+    before = Participant.objects.count()
+
+    response = client.get(log_url) if method == "GET" else client.post(log_url)
+
+    if actor == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    else:
+        assert response.status_code == 404
+    assert Participant.objects.count() == before
+    assert TransferLog.objects.get().status == "checked"

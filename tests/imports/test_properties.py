@@ -136,7 +136,7 @@ def test_random_uploads_in_the_portal_answer_without_a_server_error(
     upload.name = "random.csv"
 
     response = client.post(
-        reverse("portal:member_import", args=[delegation.pk]), {"file": upload}
+        reverse("portal:delegation_import", args=[delegation.pk]), {"file": upload}
     )
     page = client.get(response["Location"]) if response.status_code == 302 else response
 
