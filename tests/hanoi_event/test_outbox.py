@@ -229,14 +229,14 @@ def test_shipped_templates_exist_for_every_templated_kind_and_render_samples():
     from hanoi_event.services import email_render
 
     kinds = [kind.value for kind in templated_kinds()]
-    assert sorted(kinds) == [
+    assert {
         "invitation",
         "member_invitation",
         "registration_received",
         "reminder_day_before",
         "reminder_deadline",
         "reminder_missing_data",
-    ]
+    } <= set(kinds)
     for kind in kinds:
         texts = shipped_template(kind)
         subject, text, _html = email_render(

@@ -135,7 +135,7 @@ def test_redis_killed_while_the_worker_holds_prefetched_tasks_same_worker_sends_
     wait_for(lambda: smtp_sink.held == 2, 30, message="both processes sending")
     wait_for(
         lambda: _handed_over(redis_server) == (0, 6),
-        10,
+        30,
         message="all six tasks handed to the worker, none acknowledged",
     )
     pid = celery_worker.pid
