@@ -147,7 +147,6 @@ def test_previous_database_migrates_forward_with_nothing_lost(old_database, sett
         ),
         "Reminders: missing registration data": "delegations.reminders_missing_data",
         "Reminders: tomorrow's agenda": "event_sessions.reminders_day_before",
-        "Health: worker and beat heartbeat": "hanoi_event.heartbeat",
     }
     deadline = tasks["Reminders: registration deadline (focal points)"]
     assert deadline[2] == nine.pk
