@@ -396,7 +396,7 @@ class TransferLogAdmin(SafeModelAdmin):
     list_display = [
         "created_at",
         "direction",
-        "kind",
+        "list_name",
         "file_name",
         "actor",
         "source",
@@ -432,6 +432,15 @@ class TransferLogAdmin(SafeModelAdmin):
     ]
     readonly_fields = fields
     list_select_related = ["event"]
+
+    @display(description=gettext_lazy("list"), ordering="kind")
+    def list_name(self, obj: TransferLog) -> str:
+        try:
+            if obj.direction == TransferLog.Direction.IMPORT:
+                return str(importer_for(obj.kind).verbose_name).capitalize()
+            return str(exporter_for(obj.kind).verbose_name)
+        except LookupError:
+            return obj.kind
 
     def has_add_permission(self, request):
         return False

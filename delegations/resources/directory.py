@@ -21,11 +21,11 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
-from simple_history.utils import bulk_create_with_history
 
 from ..enums import DelegationStatus, OrganisationKind, RegionalGroup
 from ..models import Delegation, Organisation
 from ..selectors import delegations_with_summary, head_of_delegation
+from .bulk import create_with_history
 from .columns import Column, Layout, Row, Table
 from .countries import OrganisationIndex
 from .importer import ImportContext, Importer, Plan, RowProblems, register_importer
@@ -421,12 +421,8 @@ class DelegationImporter(Importer):
     def write(self, st, plans: list[Plan], context: ImportContext) -> None:
         creates = [p.obj for p in plans if p.action == CREATE]
         if creates:
-            bulk_create_with_history(
-                creates,
-                Delegation,
-                batch_size=1000,
-                default_user=context.user,
-                default_change_reason=context.change_reason,
+            create_with_history(
+                Delegation, creates, user=context.user, reason=context.change_reason
             )
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from ..enums import (
     DelegationRole,
@@ -39,6 +39,7 @@ from ..fields import (
     REVIEWED_FIELDS,
 )
 from ..models import Delegation, DelegationRoleQuota, Participant
+from .bulk import create_with_history
 from .columns import Column, Layout, Row, Table
 from .countries import OrganisationIndex
 from .importer import ImportContext, Importer, Plan, RowProblems, register_importer
@@ -826,12 +827,11 @@ class ParticipantImporter(Importer):
             accounts = {email.lower(): user for email, user in accounts.items()}
             for participant in creates:
                 participant.user_id = accounts.get(participant.email)
-            bulk_create_with_history(
-                creates,
+            create_with_history(
                 Participant,
-                batch_size=1000,
-                default_user=context.user,
-                default_change_reason=context.change_reason,
+                creates,
+                user=context.user,
+                reason=context.change_reason,
             )
         if updates:
             names = {"updated_at"}
