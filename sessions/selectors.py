@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from delegations.models import Participant
 from hanoi_event.models import Event
 
 from .enums import RegistrationStatus
-from .models import ProgrammeItem, Registration, Release
+from .models import Registration, Release
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 
@@ -75,27 +75,33 @@ def starting_soon_registrations(
 
 
 def latest_release(event: Event) -> Release | None:
-    return Release.objects.filter(event=event).order_by("-number").first()
+    """The last release, without its snapshot (``release_snapshot`` reads
+    it, once per process: a release never changes)."""
+    return (
+        Release.objects.filter(event=event)
+        .defer("snapshot", "changes")
+        .order_by("-number")
+        .first()
+    )
+
+
+def release_snapshot(release: Release) -> list[dict]:
+    return Release.objects.values_list("snapshot", flat=True).get(pk=release.pk)
 
 
 def seat_counts(event: Event) -> dict[int, dict[str, int]]:
-    """{item id: {"confirmed": n, "waiting": n}} for items of ``event`` that
-    take registrations (one query)."""
+    """{item id: {"confirmed": n, "waiting": n}} for the items of ``event``
+    that have registrations (one query)."""
+    counts: dict[int, dict[str, int]] = {}
     rows = (
-        ProgrammeItem.objects.filter(event=event, registration_required=True)
-        .annotate(
-            confirmed=Count(
-                "registrations",
-                filter=Q(registrations__status=RegistrationStatus.CONFIRMED),
-            ),
-            waiting=Count(
-                "registrations",
-                filter=Q(registrations__status=RegistrationStatus.WAITING),
-            ),
-        )
-        .values_list("pk", "confirmed", "waiting")
+        Registration.objects.filter(item__event=event, status__in=ACTIVE)
+        .order_by()
+        .values_list("item_id", "status")
+        .annotate(n=Count("id"))
     )
-    return {pk: {"confirmed": c, "waiting": w} for pk, c, w in rows}
+    for item_id, status, n in rows:
+        counts.setdefault(item_id, {"confirmed": 0, "waiting": 0})[status] = n
+    return counts
 
 
 def participant_for_user(user, event: Event) -> Participant | None:

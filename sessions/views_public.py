@@ -9,15 +9,20 @@ in the event's time zone, with the zone named."""
 
 from __future__ import annotations
 
+import copy as copy_module
 import datetime as dt
+import hashlib
 import threading
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -66,6 +71,27 @@ class Programme:
     number: int
     published_at: dt.datetime
     entries: list[Entry] = field(default_factory=list)
+    # Filter choices, computed once per release.
+    days: list[dt.date] = field(default_factory=list)
+    kinds: list[tuple[str, str]] = field(default_factory=list)
+    rooms: list[str] = field(default_factory=list)
+    languages: list[tuple[str, str]] = field(default_factory=list)
+
+    def index(self) -> None:
+        entries = self.entries
+        self.days = sorted({e.day for e in entries})
+        self.kinds = sorted(
+            {(e.kind, e.kind_label) for e in entries}, key=lambda k: k[1]
+        )
+        self.rooms = sorted({e.room for e in entries if e.room})
+        self.languages = sorted(
+            {
+                pair
+                for e in entries
+                for pair in zip(e.languages, e.language_labels, strict=True)
+            },
+            key=lambda pair: pair[1],
+        )
 
 
 _KIND_LABELS = dict(ProgrammeItemKind.choices)
@@ -84,7 +110,7 @@ def _programme(release, event) -> Programme:
         return cached
     tz = event.tzinfo
     programme = Programme(release.pk, release.number, release.published_at)
-    for raw in release.snapshot:
+    for raw in selectors.release_snapshot(release):
         names = [p["name"] for p in raw["chairs"] + raw["moderators"] + raw["speakers"]]
         programme.entries.append(
             Entry(
@@ -111,6 +137,7 @@ def _programme(release, event) -> Programme:
                 ).casefold(),
             )
         )
+    programme.index()
     with _parsed_lock:
         if len(_parsed) > 32:
             _parsed.clear()
@@ -131,7 +158,7 @@ def _with_seats(entries: list[Entry], event) -> list[Entry]:
     counts = selectors.seat_counts(event)
     shown = []
     for entry in entries:
-        copy = Entry(**{**entry.__dict__})
+        copy = copy_module.copy(entry)
         count = counts.get(entry.id)
         if entry.registration_required and entry.seats is not None and count:
             copy.seats_left = max(entry.seats - count["confirmed"], 0)
@@ -159,16 +186,11 @@ def programme(request):
     if parsed is None:
         return render(request, "public/programme.html", context)
     entries = parsed.entries
-    days = sorted({entry.day for entry in entries})
-    kinds = sorted({(e.kind, e.kind_label) for e in entries}, key=lambda k: k[1])
-    rooms = sorted({e.room for e in entries if e.room})
-    languages = sorted(
-        {
-            (code, label)
-            for e in entries
-            for code, label in zip(e.languages, e.language_labels, strict=True)
-        },
-        key=lambda pair: pair[1],
+    days, kinds, rooms, languages = (
+        parsed.days,
+        parsed.kinds,
+        parsed.rooms,
+        parsed.languages,
     )
     day = parse_date(request.GET.get("day") or "")
     if day not in days:
@@ -193,9 +215,7 @@ def programme(request):
     _participant, mine = _my_statuses(request, event)
     for entry in shown:
         entry.my_status = mine.get(entry.id, "")
-    by_day: dict[dt.date, list[Entry]] = {}
-    for entry in shown:
-        by_day.setdefault(entry.day, []).append(entry)
+    context["list_html"] = _list_html(parsed, shown, request)
     context.update(
         {
             "days": days,
@@ -209,13 +229,37 @@ def programme(request):
                 "lang": language,
                 "q": query,
             },
-            "by_day": sorted(by_day.items()),
+            "shown": shown,
             "count": len(shown),
             "total": len(entries),
             "filtered": bool(day or kind or room or language or query),
         }
     )
     return render(request, "public/programme.html", context)
+
+
+def _list_html(parsed: Programme, shown: list[Entry], request) -> str:
+    """The rendered list of ``shown`` entries. A release never changes, so
+    the HTML depends only on which entries are shown and their seats (and
+    the viewer's own seats): it is kept in the cache under a key made of
+    exactly these, and rendered once per change."""
+    from django.utils.translation import get_language
+
+    state = tuple((e.id, e.seats_left, e.waiting, e.my_status) for e in shown)
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()
+    key = f"programme-list:{parsed.release_pk}:{get_language()}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        by_day: dict[dt.date, list[Entry]] = {}
+        for entry in shown:
+            by_day.setdefault(entry.day, []).append(entry)
+        html = render_to_string(
+            "public/_programme_list.html",
+            {"by_day": sorted(by_day.items())},
+            request=request,
+        )
+        cache.set(key, html, 600)
+    return mark_safe(html)  # rendered by our own template, escaped there
 
 
 def item(request, pk: int):
@@ -225,6 +269,7 @@ def item(request, pk: int):
         raise Http404(_("This item is not in the published programme."))
     entry = _with_seats([found], event)[0]
     participant, mine = _my_statuses(request, event)
+    entry.my_status = mine.get(pk, "")
     registration = None
     position = None
     if participant is not None and pk in mine:
