@@ -389,6 +389,7 @@ def _own_scan(device, pk: int) -> Scan:
 
 class ScanDetailView(DeviceAPIView):
     @extend_schema(
+        operation_id="checkin_scan_retrieve",
         responses=inline_serializer("Scan", {"id": serializers.IntegerField()})
     )
     def get(self, request, pk: int):

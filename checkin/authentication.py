@@ -5,6 +5,7 @@ its SHA-256 hash; the token itself is never stored)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from .models import Device
@@ -59,3 +60,19 @@ class DeviceTokenAuthentication(authentication.BaseAuthentication):
 class IsDevice(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         return isinstance(request.auth, Device)
+
+
+class DeviceTokenScheme(OpenApiAuthenticationExtension):
+    """The device token in the OpenAPI schema (drf-spectacular): an API key in
+    the Authorization header, ``Device <token>``."""
+
+    target_class = DeviceTokenAuthentication
+    name = "deviceToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Device <token> (from enrolment with a setup code)",
+        }

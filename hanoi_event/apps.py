@@ -13,7 +13,7 @@ class HanoiEventConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401 - registers the outbox tasks
+        from . import health, tasks  # noqa: F401 - registers the tasks, checks
         from .admin_navigation import SETTINGS_ORDER, register_admin_section
         from .mail import MAIL_KINDS
         from .mail_kinds import register_mail_kinds
@@ -26,7 +26,12 @@ class HanoiEventConfig(AppConfig):
                 "Outbox sweeper: resend lost or stuck emails",
                 task=tasks.email_sweep_task.name,
                 every=60,
-            )
+            ),
+            Schedule(
+                health.HEARTBEAT_SCHEDULE,
+                task=health.HEARTBEAT_TASK,
+                every=health.HEARTBEAT_EVERY,
+            ),
         )
         register_role_permissions(EVENT_ROLE_PERMISSIONS)
         register_admin_section(

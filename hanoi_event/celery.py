@@ -15,6 +15,9 @@ import os
 from queue import Empty
 
 from celery import Celery
+from celery.signals import after_setup_logger, after_setup_task_logger
+
+from .logging import celery_json_logs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hanoi_event.settings")
 
@@ -86,6 +89,10 @@ def _fix_redis_channel_close() -> None:
 
 
 _fix_redis_channel_close()
+
+# LOG_FORMAT=json: Celery's own log handlers write JSON too (hanoi_event/logging.py).
+after_setup_logger.connect(celery_json_logs, weak=False)
+after_setup_task_logger.connect(celery_json_logs, weak=False)
 
 app = Celery("hanoi_event")
 app.config_from_object("django.conf:settings", namespace="CELERY")

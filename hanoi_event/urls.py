@@ -1,15 +1,24 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+from . import csp, health
 from .views import event_home
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"))),
+    # The static URL is looked up per request: with DEBUG off it comes from
+    # collectstatic's manifest, which must not be needed to import the URLs
+    # (manage.py migrate runs before collectstatic on a deploy).
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"))),
     path("admin/", admin.site.urls),
+    # For the load balancer and monitoring (hanoi_event/health.py).
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
+    path("health/background", health.background, name="health-background"),
+    path(csp.REPORT_PATH.strip("/") + "/", csp.csp_report, name="csp-report"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/programme/", include("sessions.urls_portal")),

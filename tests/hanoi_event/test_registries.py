@@ -64,6 +64,7 @@ def test_each_app_declares_its_schedules_with_stable_task_names():
             "Reminders: registration deadline (focal points)"
         ),
         "delegations.reminders_missing_data": "Reminders: missing registration data",
+        "hanoi_event.heartbeat": "Health: worker and beat heartbeat",
     }
     assert declared["event_sessions.reminders_day_before"] == (
         "Reminders: tomorrow's agenda"
