@@ -62,7 +62,12 @@ def heartbeat(**kwargs) -> dict:
         "worker_at": now,
         "beat_at": previous.get("beat_at"),
     }
-    if getattr(request, "periodic_task_name", None):
+    # A worker flattens the message headers into the request; apply() keeps
+    # them under "headers".
+    headers = getattr(request, "headers", None) or {}
+    if getattr(request, "periodic_task_name", None) or headers.get(
+        "periodic_task_name"
+    ):
         record["beat_at"] = now
     # Kept well past the staleness limits, so a stale beat is seen as stale,
     # not as "never ran".
