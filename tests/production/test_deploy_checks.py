@@ -24,20 +24,17 @@ PRODUCTION_ENV = {
 }
 
 
-def _check_deploy(tmp_path, *, collected=True, **overrides):
+def _check_deploy(tmp_path):
     static_root = tmp_path / "static"
     static_root.mkdir(exist_ok=True)
-    if collected:
-        (static_root / "staticfiles.json").write_text(
-            json.dumps({"paths": {}, "version": "1.1", "hash": ""})
-        )
+    (static_root / "staticfiles.json").write_text(
+        json.dumps({"paths": {}, "version": "1.1", "hash": ""})
+    )
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         **PRODUCTION_ENV,
         "STATIC_ROOT": str(static_root),
-        **overrides,
     }
-    env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
         [
             sys.executable,
@@ -62,17 +59,40 @@ def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
 
 
-def test_check_deploy_fails_when_collectstatic_has_not_run(tmp_path):
-    result = _check_deploy(tmp_path, collected=False)
+def test_check_deploy_fails_when_collectstatic_has_not_run(tmp_path, settings):
+    from hanoi_event.health import check_static_collected
 
-    assert result.returncode == 1
-    assert "hanoi_event.E001" in result.stderr
-    assert "Run manage.py collectstatic --noinput" in result.stderr
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "hanoi_event.static_storage.StaticFilesStorage"},
+    }
+    # Changing STATIC_ROOT and STORAGES resets staticfiles_storage (Django's
+    # setting_changed receivers).
+    missing = check_static_collected(None)
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    collected = check_static_collected(None)
+
+    assert [(m.id, m.level) for m in missing] == [("hanoi_event.E001", 40)]
+    assert "Run manage.py collectstatic --noinput" in missing[0].hint
+    assert collected == []
 
 
-def test_check_deploy_warns_when_the_cache_is_private_to_a_process(tmp_path):
-    result = _check_deploy(tmp_path, CACHE_URL="locmemcache://")
+def test_check_deploy_warns_when_the_cache_is_private_to_a_process(settings):
+    from hanoi_event.health import check_shared_cache
 
-    assert result.returncode == 1
-    assert "hanoi_event.W001" in result.stderr
-    assert "CACHE_URL=redis://" in result.stderr
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    private = check_shared_cache(None)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/1",
+        }
+    }
+    shared = check_shared_cache(None)
+
+    assert [m.id for m in private] == ["hanoi_event.W001"]
+    assert "CACHE_URL=redis://" in private[0].hint
+    assert shared == []
