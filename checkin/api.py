@@ -26,6 +26,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accreditation.models import BadgeCategory, badge_number_text
+from accreditation.selectors import category_facts
 
 from . import selectors, services
 from .authentication import DeviceTokenAuthentication, IsDevice
@@ -216,6 +217,13 @@ class ScanIn(serializers.Serializer):
     )
 
 
+def _category_out(category_id: int) -> dict | None:
+    facts = category_facts(category_id)
+    if facts is None:
+        return None
+    return {"name": facts.name, "label": facts.label, "colour": facts.colour}
+
+
 def scan_out(scan: Scan) -> dict:
     """A scan as the scanner page shows it."""
     badge = scan.badge
@@ -250,11 +258,7 @@ def scan_out(scan: Scan) -> dict:
             "id": badge.pk,
             "number": badge_number_text(badge.number),
             "version": badge.version,
-            "category": {
-                "name": badge.category.name,
-                "label": badge.category.label,
-                "colour": badge.category.colour,
-            },
+            "category": _category_out(badge.category_id),
             "flag_note": badge.flag_note,
         }
         if badge is not None
@@ -271,9 +275,9 @@ def scan_out(scan: Scan) -> dict:
 
 def _with_details(scan: Scan) -> Scan:
     return (
-        Scan.objects.select_related(
-            "badge__participant__delegation__organisation", "badge__category"
-        ).get(pk=scan.pk)
+        Scan.objects.select_related("badge__participant__delegation__organisation").get(
+            pk=scan.pk
+        )
         if scan.badge_id
         else scan
     )
@@ -288,11 +292,7 @@ class ScansView(DeviceAPIView):
         data = ScanIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        gate = (
-            Gate.objects.select_related("zone")
-            .filter(pk=values["gate"], event_id=self.device.event_id)
-            .first()
-        )
+        gate = selectors.gate_for_scan(self.device.event_id, values["gate"])
         if gate is None:
             return Response(
                 {"gate": ["No such gate at this device's event."]},
@@ -306,8 +306,10 @@ class ScansView(DeviceAPIView):
             scanned_at=values.get("scanned_at"),
             offline_verdict=values.get("offline_verdict", ""),
         )
+        # A new scan holds its badge as settled (person and delegation
+        # read with the lock); one sent before is read again.
         return Response(
-            scan_out(_with_details(scan)),
+            scan_out(scan if created else _with_details(scan)),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -317,9 +319,7 @@ class ScansView(DeviceAPIView):
     def get(self, request):
         scans = (
             Scan.objects.filter(device=self.device)
-            .select_related(
-                "badge__participant__delegation__organisation", "badge__category"
-            )
+            .select_related("badge__participant__delegation__organisation")
             .order_by("-received_at", "-pk")[:100]
         )
         return Response({"scans": [scan_out(scan) for scan in scans]})
@@ -390,7 +390,7 @@ def _own_scan(device, pk: int) -> Scan:
 class ScanDetailView(DeviceAPIView):
     @extend_schema(
         operation_id="checkin_scan_retrieve",
-        responses=inline_serializer("Scan", {"id": serializers.IntegerField()})
+        responses=inline_serializer("Scan", {"id": serializers.IntegerField()}),
     )
     def get(self, request, pk: int):
         return Response(scan_out(_own_scan(self.device, pk)))

@@ -3,16 +3,67 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.db.models import Count
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from accreditation.models import Badge, BadgeCategory, SigningKey
+from accreditation.models import Badge, BadgeCategory, SigningKey, Zone
 from delegations.enums import ParticipantStatus
 from hanoi_event.models import Event
 
 from .enums import Direction, Verdict
 from .models import Gate, Presence, Scan
+
+# Gates (with their zone's rules) are read on every scan and change rarely:
+# kept for a few seconds per process, as the public keys and categories. A
+# save or delete of a gate or zone in this process clears the copy at once;
+# other processes see an edit within the TTL.
+_GATE_TTL_SECONDS = 10.0
+_gates: dict[tuple[int, int], tuple[float, Gate]] = {}
+_GATE_FIELDS = (
+    "event_id",
+    "zone_id",
+    "direction",
+    "zone__event_id",
+    "zone__reentry_allowed",
+    "zone__exit_required",
+)
+
+
+def _gates_forget(**kwargs) -> None:
+    _gates.clear()
+
+
+for _model in (Gate, Zone):
+    post_save.connect(_gates_forget, sender=_model)
+    post_delete.connect(_gates_forget, sender=_model)
+
+
+def gate_for_scan(event_id: int, gate_id: int) -> Gate | None:
+    """The event's gate ``gate_id`` with its zone's rules (only what a scan
+    reads; treat it as read-only), or None."""
+    key = (event_id, gate_id)
+    cached = _gates.get(key)
+    if cached is not None and time.monotonic() - cached[0] < _GATE_TTL_SECONDS:
+        return cached[1]
+    gate = next(
+        iter(
+            Gate.objects.select_related("zone")
+            .only(*_GATE_FIELDS)
+            .filter(pk=gate_id, event_id=event_id)
+            .order_by()
+        ),
+        None,
+    )
+    if gate is None:
+        _gates.pop(key, None)
+        return None
+    if len(_gates) > 1024:
+        _gates.clear()
+    _gates[key] = (time.monotonic(), gate)
+    return gate
 
 
 def keys_for_event(event: Event) -> list[dict]:

@@ -16,6 +16,7 @@ from .badges import (
     badge_qr_text,
     badge_reprint,
     badge_revoke,
+    badges_issue_many,
     valid_badge,
 )
 from .categories import (
@@ -47,6 +48,7 @@ __all__ = [
     "badge_qr_text",
     "badge_reprint",
     "badge_revoke",
+    "badges_issue_many",
     "category_for",
     "changed_since_last_review",
     "default_category_code",

@@ -4,6 +4,7 @@ old one revoked), revoked, flagged for a closer look at the gate."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -17,8 +18,8 @@ from delegations.models import Participant
 from hanoi_event.models import Event
 
 from .. import signing
-from ..models import Badge, BadgeCategory
-from .categories import category_for
+from ..models import Badge, BadgeCategory, CategoryChoice
+from .categories import badge_categories_ensure, category_for, default_category_code
 from .keys import private_key, signing_key_active
 
 
@@ -142,6 +143,74 @@ def badge_ensure(
     return badge_reprint(
         badge=current, reason=str(_("The record changed")), by=by, category=category
     )
+
+
+@transaction.atomic
+def badges_issue_many(
+    *, event: Event, participants: Iterable[Participant], by: AbstractBaseUser | None
+) -> list[Badge]:
+    """A first badge for each approved participant of ``event`` in
+    ``participants`` who never had one (a whole delegation, an import, the
+    demo): the badges ``badge_ensure`` would issue, numbered in order, written
+    in bulk (a few queries for any number; pass the participants with their
+    delegation's organisation selected). Others are skipped (a revoked badge
+    is reprinted by ``badge_ensure``). Idempotent."""
+    people = [
+        p
+        for p in participants
+        if p.status == ParticipantStatus.APPROVED and p.event_id == event.pk
+    ]
+    if not people:
+        return []
+    # The event's row lock makes numbering one at a time (as _next_number).
+    Event.objects.select_for_update().only("pk").get(pk=event.pk)
+    has_badge = set(
+        Badge.objects.filter(participant__in=people).values_list(
+            "participant_id", flat=True
+        )
+    )
+    people = [p for p in people if p.pk not in has_badge]
+    if not people:
+        return []
+    categories = badge_categories_ensure(event=event)
+    chosen = dict(
+        CategoryChoice.objects.filter(participant__in=people)
+        .select_related("category")
+        .values_list("participant_id", "category")
+    )
+    by_pk = {c.pk: c for c in categories.values()}
+    zones = {c.pk: [] for c in categories.values()}
+    for category_id, zone_id in BadgeCategory.zones.through.objects.filter(
+        badgecategory__event=event
+    ).values_list("badgecategory_id", "zone_id"):
+        zones.setdefault(category_id, []).append(zone_id)
+    key = signing_key_active(event=event)
+    number = Badge.objects.filter(event=event).aggregate(m=Max("number"))["m"] or 0
+    now = timezone.now()
+    reason = str(_("Accreditation approved"))
+    badges = []
+    for participant in people:
+        category_id = chosen.get(participant.pk)
+        if category_id not in by_pk:
+            category_id = categories[default_category_code(participant)].pk
+        category = by_pk[category_id]
+        number += 1
+        badge = Badge(
+            event=event,
+            participant=participant,
+            number=number,
+            version=1,
+            category=category,
+            zone_ids=sorted(zones.get(category_id, ())),
+            key=key,
+            fingerprint=fingerprint(participant, category),
+            issued_at=now,
+            issued_by=by,
+            issue_reason=reason,
+        )
+        badge.clean_fields(exclude=["event", "participant", "category", "key"])
+        badges.append(badge)
+    return Badge.objects.bulk_create(badges, batch_size=1000)
 
 
 @transaction.atomic

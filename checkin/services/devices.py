@@ -120,10 +120,15 @@ def device_for_token(token: str) -> Device | None:
     """The enrolled, not revoked device holding ``token``, else None."""
     if not token or len(token) > 128:
         return None
-    device = (
-        Device.objects.filter(token_hash=hash_secret(token), revoked_at__isnull=True)
-        .select_related("event")
-        .first()
+    device = next(
+        iter(
+            Device.objects.filter(
+                token_hash=hash_secret(token), revoked_at__isnull=True
+            )
+            .only("event_id", "name", "last_seen_at")
+            .order_by()
+        ),
+        None,
     )
     if device is not None:
         now = timezone.now()

@@ -15,12 +15,13 @@ import re
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accreditation import signing
 from accreditation.models import Badge
+from accreditation.selectors import category_facts
 from delegations.enums import ParticipantStatus
 
 from ..enums import Direction, Reason, Verdict
@@ -33,6 +34,35 @@ LATE_AFTER = dt.timedelta(minutes=2)
 # Device clocks are not trusted beyond this: a time further ahead is the
 # server's time.
 _CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+# What settling a scan and answering it read of the badge (one locked row,
+# joined to the person and the delegation for the answer).
+_BADGE_FIELDS = (
+    "event_id",
+    "participant_id",
+    "number",
+    "version",
+    "category_id",
+    "zone_ids",
+    "flagged",
+    "flag_note",
+    "revoked_at",
+    "participant__status",
+    "participant__honorific",
+    "participant__given_names",
+    "participant__family_name",
+    "participant__function_title",
+    "participant__photo",
+    "participant__delegation_id",
+    "participant__delegation__organisation_id",
+    "participant__delegation__organisation__name",
+)
+
+
+def _confirm_category(category_id: int) -> bool:
+    facts = category_facts(category_id)
+    return bool(facts and facts.requires_confirmation)
 
 
 class _Outcome:
@@ -82,6 +112,28 @@ def _resolve(code: str, event_id: int) -> _Outcome:
     return _Outcome("", "", payload.badge_id)
 
 
+def _first_entry(badge_id: int, zone_id: int, when: dt.datetime) -> bool:
+    """Record the badge inside the zone if it has never been there (the
+    morning rush: one query instead of a read and a write). False when it
+    has a presence there already: the caller applies the zone's rules."""
+    quote = connection.ops.quote_name
+    table = Presence._meta
+    columns = ", ".join(
+        quote(table.get_field(name).column)
+        for name in ("badge", "zone", "inside", "entries", "last_entry_at")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table.db_table)} ({columns}) "
+            "VALUES (%s, %s, %s, 1, %s) "
+            f"ON CONFLICT ({quote(table.get_field('badge').column)}, "
+            f"{quote(table.get_field('zone').column)}) DO NOTHING "
+            f"RETURNING {quote(table.pk.column)}",
+            [badge_id, zone_id, True, when],
+        )
+        return cursor.fetchone() is not None
+
+
 def _settle(badge: Badge, gate: Gate, direction: str, when: dt.datetime) -> _Outcome:
     """The verdict for ``badge`` at ``gate`` (its row locked), and the
     presence updated for a valid scan."""
@@ -94,6 +146,8 @@ def _settle(badge: Badge, gate: Gate, direction: str, when: dt.datetime) -> _Out
     zone = gate.zone
     if zone.pk not in badge.zone_ids:
         return _Outcome(Verdict.ZONE_DENIED, Reason.NOT_IN_ZONE, badge.pk)
+    if direction == Direction.ENTRY and _first_entry(badge.pk, zone.pk, when):
+        return _Outcome(Verdict.VALID, Reason.NONE, badge.pk)
     presence = Presence.objects.filter(badge=badge, zone=zone).first()
     if direction == Direction.EXIT:
         reason = Reason.NONE if presence and presence.inside else Reason.NOT_INSIDE
@@ -147,7 +201,10 @@ def scan_perform(
     ``uploaded`` marks a scan that came from a device's queue (late).
     Never raises for bad input: any code gets a verdict."""
     nonce = (nonce or "").replace("\x00", "")[:64]
-    if device is not None and nonce:
+    # A queue uploaded again is mostly scans already settled: look them up
+    # first. A live scan is new (a retried request is caught by the unique
+    # constraint below, and its transaction rolled back).
+    if device is not None and nonce and uploaded:
         existing = Scan.objects.filter(device=device, nonce=nonce).first()
         if existing is not None:
             return existing, False
@@ -161,11 +218,15 @@ def scan_perform(
         with transaction.atomic():
             badge = None
             if outcome.badge_id is not None:
-                badge = (
-                    Badge.objects.select_for_update(of=("self",))
-                    .select_related("participant", "category")
-                    .filter(pk=outcome.badge_id)
-                    .first()
+                badge = next(
+                    iter(
+                        Badge.objects.select_for_update(of=("self",))
+                        .select_related("participant__delegation__organisation")
+                        .only(*_BADGE_FIELDS)
+                        .filter(pk=outcome.badge_id)
+                        .order_by()
+                    ),
+                    None,
                 )
                 if badge is None:
                     outcome = _Outcome(Verdict.UNKNOWN, Reason.NO_SUCH_BADGE)
@@ -189,7 +250,7 @@ def scan_perform(
                     verdict == Verdict.VALID
                     and gate.direction == Direction.ENTRY
                     and badge is not None
-                    and (badge.flagged or badge.category.requires_confirmation)
+                    and (badge.flagged or _confirm_category(badge.category_id))
                 ),
                 scanned_at=when,
                 received_at=now,
@@ -198,7 +259,7 @@ def scan_perform(
                 disputed=offline_verdict == Verdict.VALID and verdict != Verdict.VALID,
                 late=uploaded or now - when > LATE_AFTER,
             )
-            scan.save()
+            scan.save(force_insert=True)
     except IntegrityError:
         # The same device and nonce, sent twice at once: the other one won.
         existing = Scan.objects.filter(device=device, nonce=nonce[:64]).first()

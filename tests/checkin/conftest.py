@@ -41,3 +41,16 @@ def setup(db, django_user_model):
 def api(client, setup):
     client.defaults["HTTP_AUTHORIZATION"] = f"Device {setup.token}"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Each test starts with no cached public keys, categories or gates (ids
+    may come again after a flush)."""
+    from accreditation import selectors, signing
+    from checkin import selectors as checkin_selectors
+
+    selectors._categories_forget()
+    checkin_selectors._gates_forget()
+    signing.public_keys_forget()
+    yield
