@@ -7,14 +7,15 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.decorators import display
+
+from hanoi_event.admin_safety import SafeTabularInline
 
 from .models import Delegation, Invitation, Participant
 from .selectors import quota_use
 
 
-class _ReadOnlyInline(TabularInline):
+class _ReadOnlyInline(SafeTabularInline):
     extra = 0
     can_delete = False
     show_change_link = False

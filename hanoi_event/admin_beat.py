@@ -12,7 +12,7 @@ from django_celery_beat.models import (
 )
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
-from .admin_safety import SafeModelAdmin
+from .admin_safety import SafeModelAdmin, SafeTabularInline
 
 
 class UnfoldTaskSelectWidget(UnfoldAdminSelectWidget, beat_admin.TaskSelectWidget):
@@ -37,6 +37,11 @@ for model in (
         admin.site.unregister(model)
 
 
+class PeriodicTaskInline(beat_admin.PeriodicTaskInline, SafeTabularInline):
+    """The tasks using a schedule, on the schedule's page (beat's own inline
+    on the safe base)."""
+
+
 @admin.register(PeriodicTask)
 class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin, SafeModelAdmin):
     form = PeriodicTaskForm
@@ -49,7 +54,7 @@ class IntervalScheduleAdmin(SafeModelAdmin):
 
 @admin.register(CrontabSchedule)
 class CrontabScheduleAdmin(beat_admin.CrontabScheduleAdmin, SafeModelAdmin):
-    pass
+    inlines = [PeriodicTaskInline]
 
 
 @admin.register(SolarSchedule)
@@ -59,4 +64,4 @@ class SolarScheduleAdmin(SafeModelAdmin):
 
 @admin.register(ClockedSchedule)
 class ClockedScheduleAdmin(beat_admin.ClockedScheduleAdmin, SafeModelAdmin):
-    pass
+    inlines = [PeriodicTaskInline]
