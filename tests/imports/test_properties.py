@@ -53,7 +53,7 @@ text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30
 cell = st.one_of(text, st.sampled_from(PLAUSIBLE))
 row = st.tuples(st.sampled_from(EMAILS) | text, *[cell] * (len(HEADER) - 1)).map(list)
 SETTINGS = settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
