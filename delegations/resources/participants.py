@@ -372,7 +372,8 @@ _MAX_LENGTHS = {
     if getattr(f, "max_length", None)
 }
 _REVIEWED = frozenset(REVIEWED_FIELDS)
-_MEMO_KEYS = frozenset((*CHOICES, *BOOLEANS, *DATES, *DATETIMES, "nationality"))
+# Columns whose values are one person's own: not worth remembering.
+_UNIQUE_KEYS = frozenset(("given_names", "family_name", "passport_number", "phone"))
 _HEAD_LIMIT = 1  # a database constraint: one Head of Delegation
 
 
@@ -495,9 +496,9 @@ class ParticipantImporter(Importer):
         return delegation
 
     def _value(self, st: _State, key: str, raw):
-        if key in _MEMO_KEYS:
-            # Few distinct values (roles, countries, yes/no, dates): each
-            # parsed once.
+        if key not in _UNIQUE_KEYS:
+            # Values repeat down a column (roles, countries, yes/no, dates,
+            # hotels, functions): each distinct one is parsed once.
             memo_key = (key, raw)
             found = st.memo.get(memo_key)
             if found is None:

@@ -66,16 +66,23 @@ def clean_text(value: Cell) -> str:
     line breaks) made one space, trimmed. The apostrophe that ``neutralise``
     put before a formula character on export is taken off again."""
     text = value if type(value) is str else cell_text(value)
-    text = " ".join(text.translate(_INVISIBLE).split())
+    if text.isascii():
+        # No invisible character and nothing to compose: the common case.
+        text = " ".join(text.split())
+    else:
+        text = " ".join(text.translate(_INVISIBLE).split())
+        text = unicodedata.normalize("NFC", text)
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
-    return unicodedata.normalize("NFC", text)
+    return text
 
 
 def is_blank(value: Cell) -> bool:
     if value is None:
         return True
     if type(value) is str:
+        if value.isascii():
+            return not value.strip()
         return not value.strip() or not value.translate(_INVISIBLE).strip()
     return False
 
