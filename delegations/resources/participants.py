@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from allauth.account.models import EmailAddress
 from django.db.models.functions import Lower
@@ -410,7 +410,7 @@ class ParticipantImporter(Importer):
         # A focal point's file is their delegation's: the column may be left
         # out (and if it is there, every row must name their delegation).
         columns = tuple(
-            Column(**{**c.__dict__, "required": False}) if c.key == "delegation" else c
+            replace(c, required=False) if c.key == "delegation" else c
             for c in self.layout.columns
         )
         return Layout(columns)
