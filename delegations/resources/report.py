@@ -38,6 +38,12 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
 
+def _problem_order(problem: Problem) -> tuple:
+    """By row, then by column as the spreadsheet orders them (B before AA)."""
+    letters = problem.column.split(" ", 1)[0] if problem.column else ""
+    return (problem.row or 0, len(letters), letters)
+
+
 @dataclass(frozen=True)
 class Change:
     field: str  # label
@@ -110,7 +116,7 @@ class ImportReport:
 
     def finish(self) -> None:
         """Sort the problems by row and count the rows' outcomes."""
-        self.problems.sort(key=lambda p: (p.row or 0,))
+        self.problems.sort(key=_problem_order)
         self.created = sum(1 for r in self.rows if r.action == CREATE)
         self.updated = sum(1 for r in self.rows if r.action == UPDATE)
         self.unchanged = sum(1 for r in self.rows if r.action == UNCHANGED)
