@@ -169,6 +169,7 @@ class DelegationAdmin(
     @display(description=_("role quotas"))
     def quotas(self, obj: Delegation) -> str:
         return quota_use_summary(obj)
+
     actions = ["invite_focal_points", email_focal_points]
 
     @display(description=_("note verbale"))

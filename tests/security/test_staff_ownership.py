@@ -114,9 +114,9 @@ def test_user_autocomplete_offers_no_staff_for_owner_or_focal_point(
             },
         )
         assert response.status_code == 200
-        assert [r["id"] for r in response.json()["results"]] == [
-            str(portal_user.pk)
-        ], field
+        assert [r["id"] for r in response.json()["results"]] == [str(portal_user.pk)], (
+            field
+        )
 
 
 @pytest.mark.parametrize("verified", [False, True])
