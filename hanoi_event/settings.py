@@ -249,6 +249,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Behind a load balancer every request comes from its address: set
+# TRUSTED_PROXY_COUNT to the number of proxies that append X-Forwarded-For
+# (1 for one balancer), or the per-IP limits above count all clients as one
+# and the registration rush is refused after 60 sign-ups a minute.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Hanoi Convention"
 
