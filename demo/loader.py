@@ -46,6 +46,7 @@ from hanoi_event.models import Event
 from hanoi_event.roles import ORGANIZER, roles_sync
 from sessions.models import ProgrammeItem, Room
 
+from .accreditation import load_accreditation
 from .data import (
     ADMIN_URL,
     ADVISER_TITLES,
@@ -682,6 +683,7 @@ def demo_load() -> DemoResult:
     load_side_events(event, delegations, tally=tally, upsert=_upsert)
     load_protocol(event, delegations, tally=tally, upsert=_upsert)
     load_focal_points(delegations, tally=tally, upsert=_upsert)
+    load_accreditation(event, tally=tally, upsert=_upsert)
     _load_organizer(tally)
     return DemoResult(
         event=event,

@@ -10,6 +10,8 @@ from django.db.models import Count, Q
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from accreditation.models import Badge, BadgeCategory, Zone
+from checkin.models import Device, Gate
 from delegations.enums import (
     DelegationRole,
     DelegationStatus,
@@ -52,6 +54,11 @@ def _counts() -> dict[str, int]:
         "delegation_history": Delegation.history.count(),
         "quotas": DelegationRoleQuota.objects.count(),
         "users": get_user_model().objects.count(),
+        "zones": Zone.objects.count(),
+        "badge_categories": BadgeCategory.objects.count(),
+        "badges": Badge.objects.count(),
+        "gates": Gate.objects.count(),
+        "devices": Device.objects.count(),
     }
 
 
@@ -74,6 +81,12 @@ def test_load_demo_twice_gives_identical_counts():
         "quotas": 4,
         # The organizer and the focal points of the 43 invited delegations.
         "users": 44,
+        "zones": 5,
+        "badge_categories": 8,
+        # One for each of the 178 approved participants.
+        "badges": 178,
+        "gates": 7,
+        "devices": 1,
     }
     assert "Already up to date: nothing created or changed." in out.getvalue()
 
@@ -90,6 +103,32 @@ def test_second_demo_load_reports_nothing_created_or_updated(demo):
         "delegations": 44,
         "participants": 293,
     }
+
+
+def test_every_approved_demo_participant_has_one_valid_badge(demo):
+    approved = Participant.objects.filter(
+        event=demo.event, status=ParticipantStatus.APPROVED
+    )
+    badges = Badge.objects.filter(event=demo.event, revoked_at__isnull=True)
+
+    assert approved.count() == 178
+    assert sorted(badges.values_list("participant_id", flat=True)) == sorted(
+        approved.values_list("pk", flat=True)
+    )
+    assert sorted(badges.values_list("number", flat=True)) == list(range(1, 179))
+    assert not Badge.objects.exclude(participant__in=approved).exists()
+
+
+def test_demo_gate_phone_enrols_with_the_demo_setup_code(demo):
+    from checkin.services import device_enroll
+    from demo.accreditation import DEMO_SETUP_CODE
+
+    device, token = device_enroll(setup_code="demo-gate-phone-1")
+
+    assert (device.name, device.event_id) == ("Demo gate phone", demo.event.pk)
+    assert DEMO_SETUP_CODE == "DEMOGATEPHONE1"
+    assert token
+    assert demo_load().changed_anything is False
 
 
 def test_demo_load_restores_changed_demo_records(demo):
