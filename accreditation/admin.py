@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -160,7 +161,9 @@ class ReviewAdmin(SafeModelAdmin):
 
     @display(description=_("changed since the last review"))
     def changes(self, obj):
-        changed = services.changed_since_last_review(obj)
+        changed = services.changed_since_last_review(
+            obj, decisions=getattr(obj, "review_decisions", None)
+        )
         if changed is None:
             return _("First review")
         labels = [str(obj._meta.get_field(name).verbose_name) for name in changed]
@@ -209,7 +212,19 @@ class ReviewAdmin(SafeModelAdmin):
         )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).exclude(status=ParticipantStatus.WITHDRAWN)
+        # Every row shows what changed since its last decision: the
+        # decisions read in one query for the page, not one per row.
+        decisions = Prefetch(
+            "accreditation_decisions",
+            queryset=AccreditationDecision.objects.order_by("-decided_at", "-pk"),
+            to_attr="review_decisions",
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(status=ParticipantStatus.WITHDRAWN)
+            .prefetch_related(decisions)
+        )
 
 
 @admin.register(AccreditationDecision)

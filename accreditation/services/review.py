@@ -48,10 +48,18 @@ def last_decision(participant: Participant) -> AccreditationDecision | None:
     return participant.accreditation_decisions.order_by("-decided_at", "-pk").first()
 
 
-def changed_since_last_review(participant: Participant) -> list[str] | None:
+def changed_since_last_review(
+    participant: Participant,
+    *,
+    decisions: list[AccreditationDecision] | None = None,
+) -> list[str] | None:
     """Names of the reviewed fields that changed since the last decision;
-    None if there was none."""
-    decision = last_decision(participant)
+    None if there was none. ``decisions``: the participant's decisions
+    newest first, when a list already read them (no query then)."""
+    if decisions is None:
+        decision = last_decision(participant)
+    else:
+        decision = decisions[0] if decisions else None
     if decision is None:
         return None
     now = review_snapshot(participant)
