@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from delegations.enums import ParticipantStatus
 from hanoi_event.admin_safety import SafeModelAdmin
@@ -34,7 +35,11 @@ from .models import (
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 4}),
+        max_length=2000,
+    )
 
 
 def _reason_step(modeladmin, request, queryset, *, title, action, apply):
