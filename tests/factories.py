@@ -126,6 +126,26 @@ class RegistrationCodeFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"NGO-CODE-{n}")
 
 
+class SigningCeremonyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "protocol.SigningCeremony"
+
+    event = factory.SubFactory(EventFactory)
+    # 10:00 in Hanoi on the first day.
+    starts_at = dt.datetime(2025, 10, 25, 3, 0, tzinfo=dt.UTC)
+    slot_minutes = 5
+    slot_count = 40
+
+
+class SpeakingListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "protocol.SpeakingList"
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"High-level segment {n}")
+    day = dt.date(2025, 10, 25)
+
+
 # Accreditation and check-in (issue 11).
 
 
@@ -146,27 +166,6 @@ class GateFactory(factory.django.DjangoModelFactory):
     zone = factory.SubFactory(ZoneFactory)
     name = factory.Sequence(lambda n: f"Gate {n}")
     direction = "entry"
-
-
-class SigningCeremonyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "protocol.SigningCeremony"
-
-    event = factory.SubFactory(EventFactory)
-    # 10:00 in Hanoi on the first day.
-    starts_at = dt.datetime(2025, 10, 25, 3, 0, tzinfo=dt.UTC)
-    slot_minutes = 5
-    slot_count = 40
-
-
-class SpeakingListFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "protocol.SpeakingList"
-
-    event = factory.SubFactory(EventFactory)
-    title = factory.Sequence(lambda n: f"High-level segment {n}")
-    day = dt.date(2025, 10, 25)
-
 
 
 # Programme and side events (issue 12).
