@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
@@ -177,10 +178,14 @@ class ReviewAdmin(SafeModelAdmin):
     @display(description=_("decisions"))
     def decisions(self, obj):
         rows = obj.accreditation_decisions.select_related("decided_by")[:10]
+        if not rows:
+            return "-"
+        # In the event's time zone (the middleware's), with the zone shown.
         return format_html(
-            "<br>".join(["{}"] * len(rows)) if rows else "-",
+            "<br>".join(["{}"] * len(rows)),
             *[
-                f"{row.decided_at:%Y-%m-%d %H:%M %Z} {row.get_decision_display()} "
+                f"{timezone.localtime(row.decided_at):%Y-%m-%d %H:%M %Z} "
+                f"{row.get_decision_display()} "
                 f"({row.decided_by or '-'}) {row.reason}"
                 for row in rows
             ],
