@@ -21,7 +21,6 @@ cold_badges_per_s=<n> pages=<n> mb=<n>``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
 import os
 import random
@@ -34,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _servers  # noqa: E402
+from bench.checkin import approved_event  # noqa: E402
 
 NAMES = [
     ("Văn Đức", "Trần"),
@@ -91,62 +91,25 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from pypdf import PdfReader
 
     from accreditation import services as accreditation
     from accreditation.models import Badge
-    from delegations.enums import DelegationRole, ParticipantStatus
-    from delegations.models import Delegation, Organisation, Participant
-    from hanoi_event.models import Event
 
     try:
-        call_command("migrate", verbosity=0)
-        call_command("load_reference_data", verbosity=0)
-        event = Event.objects.create(
-            name="Signing Ceremony of the UN Convention against Cybercrime",
-            short_name="Hanoi Convention",
-            slug="bench",
-            venue="National Convention Center",
-            city="Hanoi",
-            time_zone="Asia/Ho_Chi_Minh",
-            start_date=dt.date(2025, 10, 25),
-            end_date=dt.date(2025, 10, 26),
-            contact_email="secretariat@example.org",
-        )
         photos = make_photos(media, n)
-        states = Organisation.objects.filter(kind="member_state").order_by("name")
-        delegations = Delegation.objects.bulk_create(
-            [Delegation(event=event, organisation=state) for state in states]
-        )
-        now = dt.datetime.now(dt.UTC)
-        Participant.objects.bulk_create(
-            [
-                Participant(
-                    event=event,
-                    delegation=delegations[i % len(delegations)],
-                    email=f"delegate{i}@bench.example.org",
-                    given_names=NAMES[i % len(NAMES)][0],
-                    family_name=NAMES[i % len(NAMES)][1],
-                    honorific="he_mr" if i % 7 == 0 else "",
-                    function_title="Ambassador, Permanent Representative"
-                    if i % 5 == 0
-                    else "Counsellor",
-                    role=DelegationRole.DELEGATE,
-                    status=ParticipantStatus.APPROVED,
-                    decided_at=now,
-                    photo=photos[i],
-                )
-                for i in range(n)
-            ],
-            batch_size=1000,
-        )
-        accreditation.badges_issue_many(
-            event=event,
-            participants=Participant.objects.filter(event=event).select_related(
-                "delegation__organisation"
-            ),
-            by=None,
+        event = approved_event(
+            n,
+            lambda i: {
+                "given_names": NAMES[i % len(NAMES)][0],
+                "family_name": NAMES[i % len(NAMES)][1],
+                "honorific": "he_mr" if i % 7 == 0 else "",
+                "function_title": "Ambassador, Permanent Representative"
+                if i % 5 == 0
+                else "Counsellor",
+                "photo": photos[i],
+            },
+            delegations=195,
         )
         badges = list(Badge.objects.filter(event=event).order_by("number"))
         print(f"{len(badges)} badges with photos; printing", flush=True)

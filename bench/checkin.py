@@ -146,16 +146,15 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
-def setup(n: int):
-    """An event with its zones, categories and an entry gate; ``n``
-    approved participants over 50 State delegations, each with a badge; an
-    enrolled device. Returns (event, gate, token, [(badge id, QR text)])."""
+def approved_event(n: int, person=lambda i: {}, delegations: int = 50):
+    """The bench event (current) with its zones and categories and ``n``
+    approved participants over the first ``delegations`` States, written in
+    bulk, each with a badge issued by ``badges_issue_many``. ``person(i)``
+    gives fields of participant ``i`` (names, photo) over the defaults.
+    Also used by bench/badges.py."""
     from django.core.management import call_command
 
     from accreditation import services as accreditation
-    from accreditation.models import Badge
-    from checkin import services as checkin
-    from checkin.models import Gate
     from delegations.enums import DelegationRole, ParticipantStatus
     from delegations.models import Delegation, Organisation, Participant
     from hanoi_event.models import Event
@@ -175,22 +174,25 @@ def setup(n: int):
         is_current=True,
     )
     accreditation.badge_categories_ensure(event=event)
-    states = list(Organisation.objects.filter(kind="member_state").order_by("name"))
-    delegations = Delegation.objects.bulk_create(
-        [Delegation(event=event, organisation=state) for state in states[:50]]
+    states = Organisation.objects.filter(kind="member_state").order_by("name")
+    rows = Delegation.objects.bulk_create(
+        [Delegation(event=event, organisation=state) for state in states[:delegations]]
     )
     now = dt.datetime.now(dt.UTC)
     Participant.objects.bulk_create(
         [
             Participant(
-                event=event,
-                delegation=delegations[i % len(delegations)],
-                email=f"delegate{i}@bench.example.org",
-                given_names=f"Given{i}",
-                family_name=f"Family{i}",
-                role=DelegationRole.DELEGATE,
-                status=ParticipantStatus.APPROVED,
-                decided_at=now,
+                **{
+                    "event": event,
+                    "delegation": rows[i % len(rows)],
+                    "email": f"delegate{i}@bench.example.org",
+                    "given_names": f"Given{i}",
+                    "family_name": f"Family{i}",
+                    "role": DelegationRole.DELEGATE,
+                    "status": ParticipantStatus.APPROVED,
+                    "decided_at": now,
+                    **person(i),
+                }
             )
             for i in range(n)
         ],
@@ -202,6 +204,18 @@ def setup(n: int):
     t0 = time.perf_counter()
     badges = accreditation.badges_issue_many(event=event, participants=people, by=None)
     print(f"{len(badges)} badges issued in {time.perf_counter() - t0:.2f} s")
+    return event
+
+
+def setup(n: int):
+    """``approved_event`` with an entry gate at the venue and an enrolled
+    device. Returns (event, gate, token, [(badge id, QR text)])."""
+    from accreditation import services as accreditation
+    from accreditation.models import Badge
+    from checkin import services as checkin
+    from checkin.models import Gate
+
+    event = approved_event(n)
     gate = Gate.objects.create(
         event=event, name="North entry", zone=event.zones.get(code="venue")
     )
