@@ -52,9 +52,12 @@ def fifty_badges(state_delegation, staff, settings, tmp_path):
 
 def _decode_qr(image) -> str:
     big = image.convert("L").resize((image.width * 8, image.height * 8), Image.NEAREST)
-    found = zxingcpp.read_barcodes(big)
-    assert len(found) == 1
-    return found[0].text
+    # QR codes only (a photo's texture can pass for another symbology), and
+    # one payload per image (zxing may report the same code twice).
+    found = zxingcpp.read_barcodes(big, formats=zxingcpp.BarcodeFormat.QRCode)
+    texts = {barcode.text for barcode in found}
+    assert len(texts) == 1
+    return texts.pop()
 
 
 def test_batch_pdf_of_fifty_in_five_scripts(
