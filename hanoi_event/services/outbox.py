@@ -127,26 +127,41 @@ DELIVER_TASK = "hanoi_event.tasks.email_deliver_batch"
 _pending = threading.local()
 
 
+class _PendingBatch:
+    """The outbox ids of one transaction, enqueued together on its commit."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def flush(self) -> None:
+        ids, self.ids = self.ids, []
+        if ids:
+            email_enqueue(email_ids=ids)
+
+
 def _enqueue_on_commit(email_ids: Sequence[int]) -> None:
     """Hand ``email_ids`` to the workers once the current transaction commits.
 
     The ids of one transaction are collected and enqueued together in batches
     of EMAIL_BATCH_SIZE, so queuing 2,500 invitations in one transaction makes
-    50 broker messages, not 2,500. Ids of rows rolled back with a savepoint
-    are enqueued too and found missing by the worker: harmless.
+    50 broker messages, not 2,500. The batch belongs to the transaction: when
+    its flush is no longer waiting to run (committed, or dropped by a
+    rollback), the next call starts a new batch, so ids of a rolled-back
+    transaction are never handed over with a later one. (Ids of rows rolled
+    back with an inner savepoint may still be enqueued and are found missing
+    by the worker: harmless.)
     """
-    ids = getattr(_pending, "ids", None)
-    if ids is None:
-        ids = _pending.ids = []
-    ids.extend(email_ids)
-    transaction.on_commit(_flush_pending)
-
-
-def _flush_pending() -> None:
-    ids = getattr(_pending, "ids", None) or []
-    _pending.ids = []
-    if ids:
-        email_enqueue(email_ids=ids)
+    connection = transaction.get_connection()
+    batch = getattr(_pending, "batch", None)
+    waiting = batch is not None and any(
+        entry[1] == batch.flush for entry in connection.run_on_commit
+    )
+    if not waiting:
+        batch = _pending.batch = _PendingBatch()
+    batch.ids.extend(email_ids)
+    # Registered on every call (the first flush to run sends them all, the
+    # others find nothing); outside a transaction it runs at once.
+    transaction.on_commit(batch.flush)
 
 
 def email_enqueue(*, email_ids: Sequence[int], countdown: float | None = None) -> None:

@@ -290,3 +290,25 @@ def test_language_variants_fall_back_to_their_base_language_then_english():
         for lang in ["zh-hans", "zh-Hans", "fr-ca", "fr", "pt-br", "zh", "es"]
     ] == ["zh-hans", "zh-hans", "fr", "fr", "en", "en", "en"]
     _template_cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ids_of_a_rolled_back_transaction_are_never_handed_over_later(monkeypatch):
+    from hanoi_event.services import outbox
+
+    handed = []
+    monkeypatch.setattr(
+        outbox,
+        "email_enqueue",
+        lambda *, email_ids, countdown=None: handed.append(list(email_ids)),
+    )
+    event = EventFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _invite(event, key="rolled-back")
+        raise RuntimeError("boom")
+    with transaction.atomic():
+        first = _invite(event, key="first")
+        second = _invite(event, key="second")
+
+    # One hand-over for the committed transaction, with its two rows only.
+    assert handed == [[first.pk, second.pk]]
