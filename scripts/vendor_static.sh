@@ -49,6 +49,10 @@ vendor_npm html5-qrcode "${HTML5_QRCODE_VERSION:-2.3.8}" static/vendor/html5-qrc
 vendor_npm @noble/ed25519 "${NOBLE_ED25519_VERSION:-3.2.0}" static/vendor/noble-ed25519 index.js
 vendor_npm idb "${IDB_VERSION:-8.0.4}" static/vendor/idb build/umd.js
 
+# The accessibility tests (tests/accessibility/): axe-core checks each page
+# against WCAG 2.1 A and AA. No page loads it; the tests inject it.
+vendor_npm axe-core "${AXE_CORE_VERSION:-4.14.1}" static/vendor/axe-core axe.min.js LICENSE-3RD-PARTY.txt
+
 # The organizers' dashboard (templates/admin/index.html): Chart.js.
 CHARTJS_VERSION="${CHARTJS_VERSION:-4.5.1}"
 mkdir -p "$tmp/chartjs"
