@@ -2,6 +2,7 @@
 values; the shipped English texts are in ``delegations/emails/``. Registered
 by ``DelegationsConfig.ready()``."""
 
+import datetime as dt
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ _ORGANISATION = Placeholder(
 _PORTAL = Placeholder(
     "portal_url", _("Link to the portal"), "https://event.example.org/portal/"
 )
-_EXPIRES = Placeholder("expires_on", _("When the link expires"), "8 October 2025")
+_EXPIRES = Placeholder("expires_on", _("When the link expires"), dt.date(2025, 10, 8))
 
 MAIL_KINDS = (
     MailKind(
@@ -68,7 +69,7 @@ MAIL_KINDS = (
             Placeholder(
                 "expires_on",
                 _("The date to complete it by (empty once it has passed)"),
-                "10 October 2025",
+                dt.date(2025, 10, 10),
             ),
         ],
         shipped_dir=_SHIPPED,
@@ -88,7 +89,7 @@ MAIL_KINDS = (
             Placeholder(
                 "deadline",
                 _("The registration deadline (event time)"),
-                "10 October 2025, 23:59",
+                dt.datetime(2025, 10, 10, 16, 59, tzinfo=dt.UTC),
             ),
             Placeholder("days_left", _("Days left"), 7),
             _PORTAL,

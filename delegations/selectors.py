@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from hanoi_event.formatting import sorted_by_name
 from hanoi_event.models import Event
 
 from .enums import DelegationRole, DelegationStatus, ParticipantStatus
@@ -107,10 +108,13 @@ def portal_own_participations(user) -> QuerySet[Participant]:
     )
 
 
-def portal_delegation_members(delegation: Delegation) -> QuerySet[Participant]:
-    """A delegation's members for its page, withdrawn last."""
-    return delegation.members.select_related("nationality", "user").order_by(
-        "family_name", "given_names"
+def portal_delegation_members(delegation: Delegation) -> list[Participant]:
+    """A delegation's members for its page, by family then given names in the
+    reader's collation (ICU: "Bélanger" with "Belanger", not after "Brown")."""
+    return sorted_by_name(
+        delegation.members.select_related("nationality", "user"),
+        lambda p: p.family_name,
+        lambda p: p.given_names,
     )
 
 

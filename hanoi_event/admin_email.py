@@ -286,7 +286,7 @@ class EmailTemplateForm(forms.ModelForm):
                         text_body=cleaned.get("text_body") or "",
                         html_body=cleaned.get("html_body") or "",
                     ),
-                    sample_context(kind),
+                    sample_context(kind, cleaned.get("language") or "en"),
                 )
             except Exception as exc:  # noqa: BLE001 - shown to the editor
                 raise ValidationError(
@@ -341,7 +341,9 @@ class EmailTemplateAdmin(SafeModelAdmin):
         context["placeholders"] = placeholders_for(kind)
         if obj is not None:
             try:
-                subject, text, html = email_render(obj, sample_context(kind))
+                subject, text, html = email_render(
+                    obj, sample_context(kind, obj.language)
+                )
                 context["preview"] = {"subject": subject, "text": text, "html": html}
             except Exception as exc:  # noqa: BLE001 - shown to the editor
                 context["preview_error"] = str(exc)
@@ -379,7 +381,9 @@ class EmailTemplateAdmin(SafeModelAdmin):
                 status=400,
             )
         template = EmailTemplate(**form.cleaned_data)
-        subject, text, html = email_render(template, sample_context(template.kind))
+        subject, text, html = email_render(
+            template, sample_context(template.kind, template.language)
+        )
         return {"subject": subject, "text": text, "html": html}, None
 
     def preview_view(self, request):

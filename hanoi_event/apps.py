@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -48,9 +49,19 @@ class HanoiEventConfig(AppConfig):
             order=SETTINGS_ORDER,
             models=("hanoi_event.event", "django_celery_beat.periodictask"),
         )
+        user_logged_in.connect(
+            account_language_on_sign_in, dispatch_uid="hanoi_event.account_language"
+        )
         post_migrate.connect(
             shipped_rows_ensure, sender=self, dispatch_uid="hanoi_event.shipped_rows"
         )
+
+
+def account_language_on_sign_in(sender, request=None, user=None, **kwargs) -> None:
+    from .services.languages import account_language_sign_in
+
+    if request is not None and user is not None:
+        account_language_sign_in(request=request, user=user)
 
 
 def shipped_rows_ensure(sender, using="default", **kwargs) -> None:

@@ -13,14 +13,19 @@ whose text is written elsewhere). Every app declares its kinds in its
 The outbox, the template admin and its preview read this registry; the
 ``kind`` fields of the models hold the plain value, so a new kind needs no
 migration here. A shipped template is three files in ``shipped_dir``:
-``<kind>.subject.txt``, ``<kind>.txt`` and optionally ``<kind>.html``.
+``<kind>.subject.txt``, ``<kind>.txt`` and optionally ``<kind>.html`` (English);
+its translations are the same files in ``shipped_dir/<language code>/``
+(``emails/fr/invitation.txt``, ``emails/zh-hans/invitation.txt``).
 
 Context values are JSON-friendly primitives (strings, numbers, booleans, lists
-and dicts of them), so a template can be previewed with the samples.
+and dicts of them), so a template can be previewed with the samples. A sample
+may also be a date or datetime (written in the preview's language) or a
+callable (called with the preview's language active).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +33,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from .formatting import format_date_range
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,11 @@ COMMON_PLACEHOLDERS = (
         "Signing Ceremony of the UN Convention against Cybercrime",
     ),
     Placeholder("event_short_name", _("The event's short name"), "Hanoi Convention"),
-    Placeholder("event_dates", _("The event's dates"), "25–26 October 2025"),
+    Placeholder(
+        "event_dates",
+        _("The event's dates"),
+        lambda: format_date_range(dt.date(2025, 10, 25), dt.date(2025, 10, 26)),
+    ),
     Placeholder("event_venue", _("The venue"), "National Convention Center"),
     Placeholder("event_city", _("The city"), "Hanoi"),
     Placeholder(
@@ -74,6 +85,9 @@ COMMON_PLACEHOLDERS = (
         "recipient_email", _("The recipient's address"), "focal.point@example.org"
     ),
 )
+
+# Sample times are shown in the zone of the event the platform was built for.
+SAMPLE_TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 _KINDS: dict[str, MailKind] = {}
 
@@ -125,16 +139,56 @@ def placeholders_for(value: str) -> list[Placeholder]:
     return [*(kind.placeholders if kind else ()), *COMMON_PLACEHOLDERS]
 
 
-def sample_context(value: str) -> dict[str, Any]:
-    return {p.name: p.sample for p in placeholders_for(value)}
+def sample_value(sample: Any, language: str = "en") -> Any:
+    """A placeholder's sample as a message in ``language`` gets it: a date or
+    a time written in that language (times in the event's zone), a callable
+    called with the language active."""
+    from django.utils import translation
+
+    from .formatting import format_date, format_datetime
+
+    if isinstance(sample, dt.datetime):
+        return format_datetime(
+            sample, "datetime", tz=SAMPLE_TIME_ZONE, language=language
+        )
+    if isinstance(sample, dt.date):
+        return format_date(sample, language=language)
+    if callable(sample):
+        with translation.override(language):
+            return sample()
+    return sample
 
 
-def shipped_template(value: str) -> dict[str, str]:
-    """The English texts shipped for kind ``value``."""
+def sample_context(value: str, language: str = "en") -> dict[str, Any]:
+    return {p.name: sample_value(p.sample, language) for p in placeholders_for(value)}
+
+
+def _shipped_dir(value: str) -> Path:
     kind = _KINDS.get(value)
     if kind is None or not kind.templated:
         raise ImproperlyConfigured(f"Mail kind {value!r} ships no template.")
-    directory = kind.shipped_dir
+    return kind.shipped_dir
+
+
+def shipped_languages(value: str) -> list[str]:
+    """The languages kind ``value`` ships a text in: English first, then
+    every language of ``settings.LANGUAGES`` that has its files."""
+    from django.conf import settings
+
+    directory = _shipped_dir(value)
+    return ["en"] + [
+        code
+        for code, _name in settings.LANGUAGES
+        if code != "en" and (directory / code / f"{value}.txt").exists()
+    ]
+
+
+def shipped_template(value: str, language: str = "en") -> dict[str, str]:
+    """The texts shipped for kind ``value`` in ``language`` (English's when
+    that language has none)."""
+    directory = _shipped_dir(value)
+    if language != "en" and (directory / language / f"{value}.txt").exists():
+        directory = directory / language
     html = directory / f"{value}.html"
     return {
         "subject": (directory / f"{value}.subject.txt").read_text().strip(),

@@ -137,3 +137,21 @@ def record_totp_activation(request) -> None:
         record_authentication(
             request, request.user, "mfa", id=authenticator.pk, type="totp"
         )
+
+
+class AccountLanguageMiddleware:
+    """Writes the language cookie when a sign-in switched to the account's
+    language (``services.languages.account_language_sign_in``), so the next
+    pages, on this device, are in it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .services.languages import LANGUAGE_ATTR, language_cookie
+
+        response = self.get_response(request)
+        language = getattr(request, LANGUAGE_ATTR, None)
+        if language:
+            language_cookie(response, language)
+        return response

@@ -307,3 +307,25 @@ class OutboundEmail(models.Model):
 
     def get_kind_display(self) -> str:
         return mail_kind_label(self.kind)
+
+
+class AccountLanguage(models.Model):
+    """The language a person chose for their account: applied at every
+    sign-in, on any device. Anonymous visitors' choice is a cookie; the
+    browser's language is the first guess for both."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_language",
+        verbose_name=_("account"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("account language")
+        verbose_name_plural = _("account languages")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 
 from .enums import EmailStatus
-from .mail_kinds import shipped_template
+from .mail_kinds import shipped_languages, shipped_template
 from .models import BulkSend, EmailTemplate, Event, OutboundEmail
 
 
@@ -38,10 +38,19 @@ post_save.connect(_template_cache_clear, sender=EmailTemplate)
 post_delete.connect(_template_cache_clear, sender=EmailTemplate)
 
 
+def _shipped_template_row(kind: str, wanted: list[str]) -> EmailTemplate:
+    shipped = shipped_languages(kind)
+    language = next(lang for lang in wanted if lang in shipped)
+    return EmailTemplate(
+        kind=kind, language=language, **shipped_template(kind, language)
+    )
+
+
 def email_template_for(kind: str, language: str) -> EmailTemplate:
     """The template for ``kind`` in ``language``, else its base language
     ("fr" for "fr-ca"), else English; else the shipped English files (an
-    unsaved EmailTemplate) when the database has none."""
+    unsaved EmailTemplate in the first of those languages shipped) when the
+    database has none."""
     key = (kind, language.lower())
     cached = _template_cache.get(key)
     if cached is not None and time.monotonic() - cached[0] < _TEMPLATE_TTL_SECONDS:
@@ -57,7 +66,7 @@ def email_template_for(kind: str, language: str) -> EmailTemplate:
     template = next(
         (found[lang] for lang in wanted if lang in found),
         None,
-    ) or EmailTemplate(kind=kind, language="en", **shipped_template(kind))
+    ) or _shipped_template_row(kind, wanted)
     _template_cache[key] = (time.monotonic(), template)
     return template
 

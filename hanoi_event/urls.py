@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import csp, health
+from . import csp, health, views
 from .views import event_home
 
 urlpatterns = [
@@ -20,7 +20,7 @@ urlpatterns = [
     path("health/background", health.background, name="health-background"),
     path(csp.REPORT_PATH.strip("/") + "/", csp.csp_report, name="csp-report"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.language_switch, name="set_language"),
     path("portal/programme/", include("sessions.urls_portal")),
     path("portal/", include("delegations.urls")),
     path("checkin/", include("checkin.urls")),

@@ -11,12 +11,12 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 
 from hanoi_event.admin_safety import SafeModelAdmin, SafeSimpleHistoryAdmin
+from hanoi_event.formatting import format_datetime
 
 from . import services
 from .forms import FullPowersDecisionForm, SlotForm, add_errors
@@ -107,8 +107,9 @@ class SigningRequestAdmin(SafeSimpleHistoryAdmin):
         ceremony = services.signing_ceremony_for(obj.event)
         if ceremony is None or obj.slot is None:
             return "-"
-        local = timezone.localtime(ceremony.slot_starts_at(obj.slot))
-        return local.strftime("%Y-%m-%d %H:%M %Z")
+        return format_datetime(
+            ceremony.slot_starts_at(obj.slot), "datetime", tz=obj.event.tzinfo
+        )
 
     @admin.display(description=_("Instrument of full powers"))
     def full_powers_link(self, obj):

@@ -11,6 +11,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from hanoi_event.formatting import format_datetime
+
 from .pdf import BASE, markup, register_fonts
 
 
@@ -51,7 +53,9 @@ def run_sheet_pdf(*, event, ceremony, rows: list[dict]) -> bytes:
         data.append(
             [
                 Paragraph(str(row["slot"]), cell),
-                Paragraph(row["time"].strftime("%d %b %H:%M"), cell),
+                Paragraph(
+                    markup(format_datetime(row["time"], "short_day_clock")), cell
+                ),
                 Paragraph(markup(row["state"]), cell),
                 Paragraph(markup(row["signatory"]), cell),
                 Paragraph(markup(row["title"]), cell),

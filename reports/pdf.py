@@ -19,6 +19,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from hanoi_event.formatting import format_date_range, format_datetime
 from protocol.pdf import BASE, BASE_BOLD, markup, register_fonts
 
 from .selectors import Section
@@ -58,7 +59,7 @@ def list_of_participants_pdf(*, event, sections: list[Section], final: bool) -> 
         Paragraph(markup(event.name), text),
         Paragraph(markup(f"{event.venue}, {event.city}"), text),
         Paragraph(
-            markup(f"{event.start_date:%d %B %Y} – {event.end_date:%d %B %Y}"),
+            markup(format_date_range(event.start_date, event.end_date)),
             text,
         ),
         Spacer(1, 6 * mm),
@@ -66,7 +67,7 @@ def list_of_participants_pdf(*, event, sections: list[Section], final: bool) -> 
         Paragraph(
             markup(
                 _("As of %(date)s. Only participants who consented are listed.")
-                % {"date": timezone.localtime().strftime("%d %B %Y %H:%M %Z")}
+                % {"date": format_datetime(timezone.now(), "datetime", tz=event.tzinfo)}
             ),
             text,
         ),

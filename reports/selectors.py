@@ -12,13 +12,13 @@ One query for any size."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
 from delegations.enums import DelegationRole, OrganisationKind, ParticipantStatus
 from delegations.models import Participant
+from hanoi_event.formatting import collation_key
 
 SECTIONS = (
     ((OrganisationKind.MEMBER_STATE,), _("Member States")),
@@ -36,11 +36,6 @@ SECTIONS = (
     ((OrganisationKind.MEDIA,), _("Media")),
 )
 ROLE_ORDER = {role.value: index for index, role in enumerate(DelegationRole)}
-
-
-def alphabetical_key(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @dataclass
@@ -93,6 +88,8 @@ def list_of_participants(event, *, final: bool) -> list[Section]:
     for person in people:
         organisation = person.delegation.organisation
         by_org.setdefault(organisation.pk, (organisation, []))[1].append(person)
+    # Names in the reader's collation (ICU): "Bélanger" with "Belanger".
+    alphabetical_key = collation_key()
     sections = []
     for kinds, title in SECTIONS:
         organisations = sorted(

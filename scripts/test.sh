@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-ensure_debian_packages postgresql-15 redis-server chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-wqy-microhei
+ensure_debian_packages postgresql-15 redis-server chromium gettext fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-wqy-microhei
 ensure_venv requirements-dev.txt
 
 trap 'stop_throwaway_redis; stop_throwaway_postgres' EXIT

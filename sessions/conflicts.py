@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hanoi_event.formatting import format_date, format_datetime
 from hanoi_event.models import Event
 
 
@@ -19,10 +20,11 @@ def local_span(event: Event, starts_at: dt.datetime, ends_at: dt.datetime) -> st
     tz = event.tzinfo
     start = timezone.localtime(starts_at, tz)
     end = timezone.localtime(ends_at, tz)
-    day = formats.date_format(start, "D j M")
+    first = format_datetime(start, "short_day_clock", tz=tz)
     if end.date() != start.date():
-        return f"{day} {start:%H:%M} – {formats.date_format(end, 'D j M')} {end:%H:%M} ({event.time_zone})"
-    return f"{day} {start:%H:%M}–{end:%H:%M} ({event.time_zone})"
+        last = format_datetime(end, "short_day_clock", tz=tz)
+        return f"{first} – {last} ({event.time_zone})"
+    return f"{first}–{end:%H:%M} ({event.time_zone})"
 
 
 def days_error(event: Event, starts_at: dt.datetime, ends_at: dt.datetime) -> str:
@@ -34,8 +36,8 @@ def days_error(event: Event, starts_at: dt.datetime, ends_at: dt.datetime) -> st
     if first < event.start_date or last > event.end_date:
         return _("%(span)s is outside the event's days (%(first)s to %(last)s).") % {
             "span": local_span(event, starts_at, ends_at),
-            "first": formats.date_format(event.start_date, "j F Y"),
-            "last": formats.date_format(event.end_date, "j F Y"),
+            "first": format_date(event.start_date),
+            "last": format_date(event.end_date),
         }
     return ""
 

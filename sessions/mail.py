@@ -2,11 +2,13 @@
 values; the shipped English texts are in ``sessions/emails/``. Registered by
 ``EventSessionsConfig.ready()``."""
 
+import datetime as dt
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from hanoi_event.mail_kinds import MailKind, Placeholder
+from hanoi_event.formatting import format_date, format_datetime
+from hanoi_event.mail_kinds import SAMPLE_TIME_ZONE, MailKind, Placeholder
 
 REMINDER_DAY_BEFORE = "reminder_day_before"
 SIDE_EVENT_DECISION = "side_event_decision"
@@ -15,6 +17,17 @@ PROGRAMME_CHANGE = "programme_change"
 STARTING_SOON = "starting_soon"
 
 _EMAILS = Path(__file__).resolve().parent / "emails"
+
+
+def _sample_span(day: int, start: tuple[int, int], end: tuple[int, int]) -> str:
+    """A span as the services write it (``conflicts.local_span``), in the
+    preview's language: "Sun 26 Oct, 10:30–11:45 (Asia/Ho_Chi_Minh)"."""
+    local = dt.datetime(2025, 10, day, *start) - dt.timedelta(hours=7)
+    starts_at = local.replace(tzinfo=dt.UTC)
+    first = format_datetime(starts_at, "short_day_clock", tz=SAMPLE_TIME_ZONE)
+    return f"{first}–{end[0]:02d}:{end[1]:02d} ({SAMPLE_TIME_ZONE})"
+
+
 _NAME = Placeholder(
     "participant_name", _("The participant's name"), "Mr. Nguyen Van AN"
 )
@@ -24,7 +37,7 @@ _TITLE = Placeholder(
 _WHEN = Placeholder(
     "when",
     _("Day and time (event time, with the time zone)"),
-    "Sun 26 Oct 10:30–11:45 (Asia/Ho_Chi_Minh)",
+    lambda: _sample_span(26, (10, 30), (11, 45)),
 )
 _ROOM = Placeholder("room", _("The room"), "Meeting Room 4")
 _AGENDA_URL = Placeholder(
@@ -41,7 +54,11 @@ MAIL_KINDS = (
             Placeholder(
                 "participant_name", _("The participant's name"), "Mr. Nguyen Van AN"
             ),
-            Placeholder("day", _("The day (event time)"), "Saturday 25 October 2025"),
+            Placeholder(
+                "day",
+                _("The day (event time)"),
+                lambda: format_date(dt.date(2025, 10, 25), "weekday_date"),
+            ),
             Placeholder(
                 "items",
                 _("The sessions (a list of time, title, room)"),
@@ -97,12 +114,12 @@ MAIL_KINDS = (
             Placeholder(
                 "was",
                 _("Time and room before"),
-                "Sun 26 Oct 09:00–10:15 (Asia/Ho_Chi_Minh), Meeting Room 3",
+                lambda: _sample_span(26, (9, 0), (10, 15)) + ", Meeting Room 3",
             ),
             Placeholder(
                 "now",
                 _("Time and room now"),
-                "Sun 26 Oct 12:00–13:15 (Asia/Ho_Chi_Minh), Meeting Room 5",
+                lambda: _sample_span(26, (12, 0), (13, 15)) + ", Meeting Room 5",
             ),
             Placeholder("release", _("The release number"), 3),
             _AGENDA_URL,

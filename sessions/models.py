@@ -345,12 +345,15 @@ class SideEventSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        from django.utils import formats, timezone
+        from django.utils import timezone
+
+        from hanoi_event.formatting import format_datetime
 
         tz = self.event.tzinfo
-        start = timezone.localtime(self.starts_at, tz)
         end = timezone.localtime(self.ends_at, tz)
-        return f"{formats.date_format(start, 'D j M')} {start:%H:%M}–{end:%H:%M}"
+        return (
+            f"{format_datetime(self.starts_at, 'short_day_clock', tz=tz)}–{end:%H:%M}"
+        )
 
     def clean(self) -> None:
         from .conflicts import days_error

@@ -45,7 +45,6 @@ def reminders_send_deadline(
     if not thresholds:
         return 0
     threshold = thresholds[0]
-    local_deadline = timezone.localtime(event.registration_deadline, event.tzinfo)
     portal_url = absolute_reverse("portal:home")
     messages = []
     for delegation in reminder_deadline_delegations(event=event):
@@ -58,10 +57,11 @@ def reminders_send_deadline(
                     "recipient_name": delegation.focal_point.get_full_name(),
                     "organisation_name": delegation.organisation.name,
                     "deadline": date_in_email_language(
-                        local_deadline,
+                        event.registration_deadline,
                         kind=REMINDER_DEADLINE,
                         language=language,
-                        fmt="j F Y, H:i",
+                        style="datetime",
+                        tz=event.tzinfo,
                     ),
                     "days_left": days_left,
                     "portal_url": portal_url,

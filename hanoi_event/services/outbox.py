@@ -39,10 +39,10 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.template import Context, Template
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
 from ..background import enqueue
 from ..enums import EmailStatus
+from ..formatting import format_date_range
 from ..mail_kinds import mail_kind
 from ..models import EmailTemplate, Event, OutboundEmail
 from ..selectors import current_event, email_template_for
@@ -86,17 +86,7 @@ def event_context(event: Event | None, language: str) -> dict[str, Any]:
     """The placeholders every message about ``event`` offers."""
     if event is None:
         return {}
-    with translation.override(language):
-        start = date_format(event.start_date, "j F Y")
-        if event.start_date == event.end_date:
-            dates = start
-        elif (event.start_date.year, event.start_date.month) == (
-            event.end_date.year,
-            event.end_date.month,
-        ):
-            dates = f"{event.start_date.day}–{date_format(event.end_date, 'j F Y')}"
-        else:
-            dates = f"{start} – {date_format(event.end_date, 'j F Y')}"
+    dates = format_date_range(event.start_date, event.end_date, language=language)
     return {
         "event_name": event.name,
         "event_short_name": event.short_name,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 
+from hanoi_event.formatting import format_date
 from hanoi_event.models import Event
 from hanoi_event.selectors import current_event, email_template_for
 from hanoi_event.services import Message, created_count, email_queue_many
@@ -35,8 +35,7 @@ def reminders_send_day_before(
         participant = entry["participant"]
         language = participant.preferred_language or "en"
         template = email_template_for(REMINDER_DAY_BEFORE, language)
-        with translation.override(template.language):
-            day = date_format(tomorrow, "l j F Y")
+        day = format_date(tomorrow, "weekday_date", language=template.language)
         messages.append(
             Message(
                 to=participant.email,

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation
 from delegations.permissions import is_focal_point
+from hanoi_event.formatting import format_datetime
 from hanoi_event.links import absolute_reverse
 from hanoi_event.models import Event
 from hanoi_event.services import email_queue
@@ -49,13 +50,12 @@ SPEAKER_FIELDS = ("name", "function_title", "organisation", "email", "nationalit
 def application_deadline_error(event: Event, now: dt.datetime) -> str:
     deadline = event.side_event_application_deadline
     if deadline is not None and now > deadline:
-        local = timezone.localtime(deadline, event.tzinfo)
         return _(
             "The deadline for side-event applications was %(when)s (%(zone)s): "
             "applications can no longer be made or changed. Please write to "
             "the secretariat."
         ) % {
-            "when": formats.date_format(local, "j F Y, H:i"),
+            "when": format_datetime(deadline, "datetime", tz=event.tzinfo),
             "zone": event.time_zone,
         }
     return ""

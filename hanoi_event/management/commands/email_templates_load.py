@@ -5,9 +5,9 @@ from hanoi_event.services.templates import email_templates_ensure
 
 class Command(BaseCommand):
     help = (
-        "Load the shipped English email templates of every kind the apps declare. "
-        "Adds missing ones; with --overwrite, replaces the English texts edited in "
-        "the admin."
+        "Load the shipped email templates of every kind the apps declare, in every "
+        "language shipped. Adds missing ones; with --overwrite, replaces the texts "
+        "edited in the admin."
     )
 
     def add_arguments(self, parser):

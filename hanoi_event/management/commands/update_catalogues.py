@@ -56,10 +56,14 @@ def compile_catalogue(po: Path, mo: Path) -> None:
 
 
 class Command(BaseCommand):
-    help = "Update locale/*/LC_MESSAGES/django.po from the code and compile the .mo files."
+    help = (
+        "Update locale/*/LC_MESSAGES/django.po from the code and compile the .mo files."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--locale", "-l", action="append", help="Only these locales.")
+        parser.add_argument(
+            "--locale", "-l", action="append", help="Only these locales."
+        )
         parser.add_argument(
             "--compile-only", action="store_true", help="Only compile the .po files."
         )
