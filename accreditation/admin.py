@@ -14,13 +14,15 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
-from unfold.widgets import UnfoldAdminTextareaWidget
+from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from delegations.enums import ParticipantStatus
 from hanoi_event.admin_safety import SafeModelAdmin
+from hanoi_event.formatting import format_datetime
 
 from . import services
 from .enums import CardSize
@@ -28,6 +30,7 @@ from .models import (
     AccreditationDecision,
     Badge,
     BadgeCategory,
+    BadgeFlagChange,
     BadgePrintJob,
     ParticipantReview,
     SigningKey,
@@ -43,15 +46,29 @@ class ReasonForm(forms.Form):
     )
 
 
-def _reason_step(modeladmin, request, queryset, *, title, action, apply):
-    """An action that asks for a reason first, then calls ``apply(obj,
-    reason)`` for each selected object."""
-    form = ReasonForm(request.POST if "reason" in request.POST else None)
+class FlagForm(ReasonForm):
+    note = forms.CharField(
+        label=_("Note for the gate"),
+        help_text=_("Shown on the scanner when the badge is scanned."),
+        widget=UnfoldAdminTextInputWidget,
+        max_length=255,
+        required=False,
+    )
+    field_order = ["note", "reason"]
+
+
+def _reason_step(
+    modeladmin, request, queryset, *, title, action, apply, form_class=ReasonForm
+):
+    """An action that asks for a reason (and what else ``form_class`` asks)
+    first, then calls ``apply(obj, cleaned_data)`` for each selected
+    object."""
+    form = form_class(request.POST if "reason" in request.POST else None)
     if form.is_bound and form.is_valid():
         done = 0
         for obj in queryset:
             try:
-                apply(obj, form.cleaned_data["reason"])
+                apply(obj, form.cleaned_data)
                 done += 1
             except ValidationError as exc:
                 modeladmin.message_user(
@@ -216,8 +233,8 @@ class ReviewAdmin(SafeModelAdmin):
             queryset,
             title=_("Reject: the reason is mailed to each participant"),
             action="reject",
-            apply=lambda p, reason: services.accreditation_reject(
-                participant=p, reason=reason, decided_by=request.user
+            apply=lambda p, data: services.accreditation_reject(
+                participant=p, reason=data["reason"], decided_by=request.user
             ),
         )
 
@@ -300,10 +317,13 @@ class BadgeAdmin(SafeModelAdmin):
         "revoked_at",
         "revoked_by",
         "revoke_reason",
+        "flag_history",
         "pdf_link",
     ]
-    readonly_fields = [f for f in fields if f not in ("flagged", "flag_note")]
-    actions = ["reprint", "revoke", "print_batch"]
+    # Every change goes through a service (actions): flags too, with a
+    # reason and a record of who and when.
+    readonly_fields = fields
+    actions = ["reprint", "revoke", "flag", "unflag", "print_batch"]
 
     def has_add_permission(self, request):
         return False
@@ -325,8 +345,53 @@ class BadgeAdmin(SafeModelAdmin):
             _("Download the badge (PDF)"),
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing on the badge's page is edited in place: no save buttons.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        services.badge_flag(badge=obj, flagged=obj.flagged, note=obj.flag_note)
+        # Every field is read-only: a badge changes through the actions
+        # (services) only, never by saving this form.
+        return None
+
+    @display(description=_("flag history"))
+    def flag_history(self, obj):
+        # The participant's badges, every version: a reprint keeps the flag.
+        rows = list(
+            BadgeFlagChange.objects.filter(badge__participant_id=obj.participant_id)
+            .select_related("badge", "changed_by")
+            .order_by("-changed_at", "-pk")[:20]
+        )
+        if not rows:
+            return "-"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}",
+            (
+                (
+                    (
+                        _("%(when)s: flagged by %(who)s (note: %(note)s). %(reason)s")
+                        if row.flagged
+                        else _("%(when)s: unflagged by %(who)s. %(reason)s")
+                    )
+                    % {
+                        "when": format_datetime(
+                            row.changed_at, "datetime", tz=obj.event.tzinfo
+                        ),
+                        "who": row.changed_by or "-",
+                        "note": row.note or "-",
+                        "reason": row.reason,
+                    },
+                )
+                for row in rows
+            ),
+        )
 
     def get_urls(self):
         return [
@@ -365,8 +430,8 @@ class BadgeAdmin(SafeModelAdmin):
             queryset,
             title=_("Reprint: why?"),
             action="reprint",
-            apply=lambda b, reason: services.badge_reprint(
-                badge=b, reason=reason, by=request.user
+            apply=lambda b, data: services.badge_reprint(
+                badge=b, reason=data["reason"], by=request.user
             ),
         )
 
@@ -378,8 +443,38 @@ class BadgeAdmin(SafeModelAdmin):
             queryset,
             title=_("Revoke: why?"),
             action="revoke",
-            apply=lambda b, reason: services.badge_revoke(
-                badge=b, reason=reason, by=request.user
+            apply=lambda b, data: services.badge_revoke(
+                badge=b, reason=data["reason"], by=request.user
+            ),
+        )
+
+    @admin.action(
+        description=_("Flag (the gate confirms with the photo; with a reason)"),
+        permissions=["change"],
+    )
+    def flag(self, request, queryset):
+        return _reason_step(
+            self,
+            request,
+            queryset,
+            title=_("Flag: what should the gate know, and why?"),
+            action="flag",
+            form_class=FlagForm,
+            apply=lambda b, data: services.badge_flag(
+                badge=b, note=data["note"], reason=data["reason"], by=request.user
+            ),
+        )
+
+    @admin.action(description=_("Unflag (with a reason)"), permissions=["change"])
+    def unflag(self, request, queryset):
+        return _reason_step(
+            self,
+            request,
+            queryset,
+            title=_("Unflag: why?"),
+            action="unflag",
+            apply=lambda b, data: services.badge_unflag(
+                badge=b, reason=data["reason"], by=request.user
             ),
         )
 

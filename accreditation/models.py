@@ -329,6 +329,38 @@ class Badge(models.Model):
         return self.revoked_at is None
 
 
+class BadgeFlagChange(models.Model):
+    """A badge flagged or unflagged: who, when and why, and the note the gate
+    was given. Written by ``badge_flag`` / ``badge_unflag`` only."""
+
+    badge = models.ForeignKey(
+        Badge,
+        on_delete=models.CASCADE,
+        related_name="flag_changes",
+        verbose_name=_("badge"),
+    )
+    flagged = models.BooleanField(_("flagged"))
+    note = models.CharField(_("note for the gate"), max_length=255, blank=True)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("badge flag change")
+        verbose_name_plural = _("badge flag changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.badge}: {self.flagged}"
+
+
 def badge_number_text(number: int) -> str:
     """The number as printed and typed at the gate: at least 5 digits."""
     return f"{number:05d}"

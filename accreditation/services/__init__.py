@@ -6,7 +6,8 @@ one transaction each; mail through the outbox with idempotency keys).
 - ``categories``: zones and badge categories, the default category, an
   officer's choice;
 - ``keys``: the Ed25519 keys that sign badges (rotate, retire);
-- ``badges``: issue (at approval), reprint with a reason, revoke, flag;
+- ``badges``: issue (at approval), reprint with a reason, revoke, flag and
+  unflag (with a reason, recorded);
 - ``printing``: badge PDFs, one or a batch in the background.
 """
 
@@ -16,6 +17,7 @@ from .badges import (
     badge_qr_text,
     badge_reprint,
     badge_revoke,
+    badge_unflag,
     badges_issue_many,
     valid_badge,
 )
@@ -48,6 +50,7 @@ __all__ = [
     "badge_qr_text",
     "badge_reprint",
     "badge_revoke",
+    "badge_unflag",
     "badges_issue_many",
     "category_for",
     "changed_since_last_review",

@@ -1,5 +1,6 @@
 """Badges: issued at approval (never before), reprinted with a reason (the
-old one revoked), revoked, flagged for a closer look at the gate."""
+old one revoked), revoked, flagged for a closer look at the gate (and
+unflagged), each flag change recorded."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from delegations.models import Participant
 from hanoi_event.models import Event
 
 from .. import signing
-from ..models import Badge, BadgeCategory, CategoryChoice
+from ..models import Badge, BadgeCategory, BadgeFlagChange, CategoryChoice
 from .categories import badge_categories_ensure, category_for, default_category_code
 from .keys import private_key, signing_key_active
 
@@ -260,14 +261,55 @@ def badge_revoke(*, badge: Badge, reason: str, by: AbstractBaseUser | None) -> B
     return badge
 
 
-@transaction.atomic
-def badge_flag(*, badge: Badge, flagged: bool, note: str = "") -> Badge:
-    """Flag (or unflag) a badge: a valid scan of it then waits for the
-    operator's confirmation. Not part of the signed payload: the device
-    learns it from the server (online) or its last badge fetch."""
+def _flag_change(
+    *,
+    badge: Badge,
+    flagged: bool,
+    note: str,
+    reason: str,
+    by: AbstractBaseUser | None,
+) -> Badge:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
     badge = Badge.objects.select_for_update().get(pk=badge.pk)
+    if badge.revoked_at is not None:
+        raise ValidationError(_("This badge is revoked: change the valid one."))
+    note = " ".join((note or "").split())[:255] if flagged else ""
+    if badge.flagged == flagged and badge.flag_note == note:
+        return badge
     badge.flagged = flagged
-    badge.flag_note = (note or "").strip()[:255] if flagged else ""
+    badge.flag_note = note
     badge.full_clean(validate_constraints=False)
     badge.save(update_fields=["flagged", "flag_note", "updated_at"])
+    change = BadgeFlagChange(
+        badge=badge,
+        flagged=flagged,
+        note=note,
+        reason=reason,
+        changed_by=by,
+        changed_at=badge.updated_at,
+    )
+    change.full_clean()
+    change.save()
     return badge
+
+
+@transaction.atomic
+def badge_flag(
+    *, badge: Badge, reason: str, by: AbstractBaseUser | None, note: str = ""
+) -> Badge:
+    """Flag a valid badge: a valid scan of it then waits for the operator to
+    confirm after looking at the photo, and the scanner shows ``note``. A
+    reason is required; the change is recorded (who, when, why). Flagging
+    again with the same note changes and records nothing. Not part of the
+    signed payload: a device learns it from the server (online) or its last
+    badge fetch; a reprint keeps it."""
+    return _flag_change(badge=badge, flagged=True, note=note, reason=reason, by=by)
+
+
+@transaction.atomic
+def badge_unflag(*, badge: Badge, reason: str, by: AbstractBaseUser | None) -> Badge:
+    """Take a badge's flag away (a reason is required; recorded as for
+    ``badge_flag``). Idempotent: an unflagged badge is left as is."""
+    return _flag_change(badge=badge, flagged=False, note="", reason=reason, by=by)
