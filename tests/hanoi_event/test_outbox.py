@@ -73,18 +73,21 @@ def test_email_queue_same_key_twice_returns_first_row_and_sends_once():
 @pytest.mark.django_db(transaction=True)
 def test_email_queue_uses_recipient_language_template_else_english():
     event = EventFactory()
-    EmailTemplate.objects.create(
-        kind=INVITATION,
-        language="fr",
+    # Every language ships its text; an organizer edited the French one.
+    EmailTemplate.objects.filter(kind=INVITATION, language="fr").update(
         subject="Invitation : {{ organisation_name }}",
         text_body="Bonjour {{ recipient_name }}",
+        html_body="",
     )
     fr = _invite(event, key="k-fr", language="fr")
     es = _invite(event, key="k-es", language="es")
+    pt = _invite(event, key="k-pt", language="pt")
     assert (fr.language, fr.subject) == ("fr", "Invitation : Republic of Example")
     assert fr.html_body == ""
-    assert es.language == "en"
-    assert es.subject.endswith("delegation of Republic of Example")
+    assert es.language == "es"
+    assert "Republic of Example" in es.subject and "delegation" not in es.subject
+    assert pt.language == "en"
+    assert pt.subject.endswith("delegation of Republic of Example")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -277,18 +280,13 @@ def test_language_variants_fall_back_to_their_base_language_then_english():
     from hanoi_event.selectors import _template_cache, email_template_for
 
     _template_cache.clear()
-    for language in ["zh-hans", "fr"]:
-        EmailTemplate.objects.create(
-            kind=INVITATION,
-            language=language,
-            subject=language,
-            text_body=language,
-        )
+    # A language whose template an organizer deleted gets English.
+    EmailTemplate.objects.filter(kind=INVITATION, language="es").delete()
 
     assert [
         email_template_for(INVITATION, lang).language
-        for lang in ["zh-hans", "zh-Hans", "fr-ca", "fr", "pt-br", "zh", "es"]
-    ] == ["zh-hans", "zh-hans", "fr", "fr", "en", "en", "en"]
+        for lang in ["zh-hans", "zh-Hans", "fr-ca", "fr", "pt-br", "zh", "es", "ar"]
+    ] == ["zh-hans", "zh-hans", "fr", "fr", "en", "en", "en", "ar"]
     _template_cache.clear()
 
 

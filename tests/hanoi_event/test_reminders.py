@@ -9,6 +9,7 @@ from delegations.mail import REMINDER_DEADLINE
 from delegations.services import reminders_send_deadline, reminders_send_missing_data
 from hanoi_event.models import OutboundEmail
 from hanoi_event.selectors import email_template_for
+from sessions.mail import REMINDER_DAY_BEFORE
 from sessions.selectors import day_before_agenda_recipients
 from sessions.services import reminders as day_before
 from sessions.services import reminders_send_day_before
@@ -104,7 +105,7 @@ def test_deadline_reminder_goes_to_focal_points_of_delegations_not_submitted(
     assert rows[0].subject == "HC: registration closes in 7 days"
     assert "Dear Jane Doe," in rows[0].text_body
     assert (
-        "Registration closes on 10 October 2025, 23:59 (7 days from now)"
+        "Registration closes on 10 October 2025 at 23:59 GMT+7 (7 days from now)"
         in rows[0].text_body
     )
     assert "https://event.example.org/" in rows[0].text_body
@@ -221,11 +222,13 @@ def test_missing_data_reminder_names_what_is_missing(deadline_event):
         "- passport number\n- passport expiry\n- photo\n\nWithout it"
         in rows["both@example.org"].text_body
     )
-    assert "missing:\n\n- photo\n\nWithout it" in rows["photo@example.org"].text_body
+    # The French speaker gets the French text, the missing item in French.
+    assert "suivants" in rows["photo@example.org"].text_body
+    assert "\n\n- photo\n\n" in rows["photo@example.org"].text_body
     assert "missing:\n\n- phone\n\nWithout it" in rows["phone@example.org"].text_body
     assert rows["phone@example.org"].about == no_phone
     assert rows["photo@example.org"].about == photo_only
-    assert rows["photo@example.org"].language == "en"  # no French template: English
+    assert rows["photo@example.org"].language == "fr"
 
 
 def test_day_before_hook_returns_nobody_until_the_programme_fills_it(deadline_event):
@@ -272,18 +275,17 @@ def test_day_before_reminder_sends_what_the_hook_returns_once(
     assert calls == [(deadline_event, dt.date(2025, 10, 25))] * 2
     row = OutboundEmail.objects.get()
     assert row.idempotency_key == f"reminder:daybefore:2025-10-25:{participant.pk}"
-    assert row.subject == "HC: your agenda for Saturday 25 October 2025"
+    assert row.subject == "HC: your agenda for Saturday, 25 October 2025"
     assert "09:00  Opening ceremony (Plenary hall)" in row.text_body
 
 
 def test_deadline_reminder_date_is_written_in_the_recipients_language(deadline_event):
     from hanoi_event.models import EmailTemplate
 
-    EmailTemplate.objects.create(
+    EmailTemplate.objects.update_or_create(
         kind=REMINDER_DEADLINE,
         language="fr",
-        subject="Rappel",
-        text_body="Date limite : {{ deadline }}",
+        defaults={"subject": "Rappel", "text_body": "Date limite : {{ deadline }}"},
     )
     delegation = _delegation(deadline_event, DelegationStatus.INVITED, "fr@example.org")
     ParticipantFactory(
@@ -294,7 +296,7 @@ def test_deadline_reminder_date_is_written_in_the_recipients_language(deadline_e
 
     row = OutboundEmail.objects.get()
     assert row.language == "fr"
-    assert row.text_body == "Date limite : 10 octobre 2025, 23:59\n"
+    assert row.text_body == "Date limite : 10 octobre 2025 à 23:59 UTC+7\n"
 
 
 @pytest.mark.parametrize("size", [3, 15])
@@ -319,8 +321,14 @@ def test_deadline_reminder_queries_do_not_grow_with_the_delegations(
 def test_day_before_date_is_in_the_language_of_the_template_used(
     deadline_event, monkeypatch
 ):
-    # A French speaker with no French template gets the English text: the
-    # date in it is English too, not "samedi 25 octobre 2025".
+    # A French speaker with no French template (an organizer deleted it)
+    # gets the English text: the date in it is English too, not
+    # "samedi 25 octobre 2025".
+    from hanoi_event.models import EmailTemplate
+    from hanoi_event.selectors import _template_cache
+
+    EmailTemplate.objects.filter(kind=REMINDER_DAY_BEFORE, language="fr").delete()
+    _template_cache.clear()
     participant = ParticipantFactory(
         event=deadline_event,
         delegation__event=deadline_event,
@@ -338,5 +346,5 @@ def test_day_before_date_is_in_the_language_of_the_template_used(
     row = OutboundEmail.objects.get()
     assert (row.language, row.subject) == (
         "en",
-        "HC: your agenda for Saturday 25 October 2025",
+        "HC: your agenda for Saturday, 25 October 2025",
     )

@@ -41,7 +41,7 @@ def test_one_room_at_overlapping_times_is_refused_naming_the_other(future_event)
     assert excinfo.value.message_dict == {
         "room": [
             "Meeting Room 4 is taken at this time by “Ransomware” "
-            "(Sat 26 Oct 09:00–10:15 (Asia/Ho_Chi_Minh))."
+            "(Sat 26 Oct, 09:00–10:15 (Asia/Ho_Chi_Minh))."
         ]
     }
     assert ProgrammeItem.objects.count() == 1
@@ -94,7 +94,7 @@ def test_one_speaker_in_two_places_is_refused_naming_the_other(future_event):
     assert excinfo.value.message_dict == {
         "roles": [
             "A. Diallo speaks at the same time in “Ransomware” "
-            "(Sat 26 Oct 09:00–10:15 (Asia/Ho_Chi_Minh))."
+            "(Sat 26 Oct, 09:00–10:15 (Asia/Ho_Chi_Minh))."
         ]
     }
     assert ProgrammeItem.objects.count() == 1
@@ -119,7 +119,7 @@ def test_a_time_outside_the_event_days_is_refused(future_event):
 
     assert excinfo.value.message_dict == {
         "starts_at": [
-            "Sun 27 Oct 09:00–10:00 (Asia/Ho_Chi_Minh) is outside the event's "
+            "Sun 27 Oct, 09:00–10:00 (Asia/Ho_Chi_Minh) is outside the event's "
             "days (25 October 2030 to 26 October 2030)."
         ]
     }

@@ -52,7 +52,7 @@ def test_day_before_agenda_lists_the_seats_of_tomorrow_once(
     assert (first, again) == (1, 0)
     email = OutboundEmail.objects.get(kind=REMINDER_DAY_BEFORE)
     assert email.to_email == "mai@example.org"
-    assert email.subject == "Hanoi 2030: your agenda for Saturday 26 October 2030"
+    assert email.subject == "Hanoi 2030: your agenda for Saturday, 26 October 2030"
     assert (
         "09:00  Ransomware (Meeting Room 4)\n14:00  Fraud (Meeting Room 4)"
         in email.text_body
@@ -74,5 +74,5 @@ def test_starting_soon_goes_once_within_30_minutes(
     email = OutboundEmail.objects.get(kind=STARTING_SOON)
     assert email.subject == "Hanoi 2030: “Ransomware” starts in 30 minutes"
     assert (
-        "Sat 26 Oct 09:00–10:15 (Asia/Ho_Chi_Minh), Meeting Room 4" in email.text_body
+        "Sat 26 Oct, 09:00–10:15 (Asia/Ho_Chi_Minh), Meeting Room 4" in email.text_body
     )

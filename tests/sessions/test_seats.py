@@ -58,7 +58,7 @@ def test_overlapping_item_is_refused_naming_the_other(future_event, people):
         seat_register(participant=people[0], item=second)
 
     assert excinfo.value.messages == [
-        "You are registered for “Ransomware” (Sat 26 Oct 09:00–10:15 "
+        "You are registered for “Ransomware” (Sat 26 Oct, 09:00–10:15 "
         "(Asia/Ho_Chi_Minh)) at the same time. Cancel it first to register here."
     ]
     assert Registration.objects.filter(item=second).count() == 0
@@ -136,7 +136,7 @@ def test_cancel_promotes_the_first_in_line_and_tells_them_once(
     emails = OutboundEmail.objects.filter(kind=WAITLIST_PROMOTION)
     assert list(emails.values_list("to_email", flat=True)) == ["p01@example.org"]
     assert emails.get().subject == "Hanoi 2030: a seat for you at “Side event”"
-    assert "Sat 26 Oct 09:00–10:15 (Asia/Ho_Chi_Minh)" in emails.get().text_body
+    assert "Sat 26 Oct, 09:00–10:15 (Asia/Ho_Chi_Minh)" in emails.get().text_body
 
 
 def test_more_seats_go_to_those_in_line(future_event, people):

@@ -110,7 +110,7 @@ def test_a_passed_deadline_is_a_clear_refusal(client, focal_point, future_event)
 
     assert response.status_code == 400
     assert (
-        "The deadline for side-event applications was 15 September 2025, 23:59 "
+        "The deadline for side-event applications was 15 September 2025 at 23:59 GMT+7 "
         "(Asia/Ho_Chi_Minh): applications can no longer be made or changed."
     ) in response.content.decode().replace("&#x27;", "'")
     assert SideEventApplication.objects.count() == 0
@@ -220,7 +220,7 @@ def test_placement_by_hand_shows_conflicts_before_saving(focal_point, future_eve
 
     assert check.errors == [
         "Meeting Room 4 is taken at this time by “Ransomware” "
-        "(Sat 26 Oct 09:30–10:30 (Asia/Ho_Chi_Minh))."
+        "(Sat 26 Oct, 09:30–10:30 (Asia/Ho_Chi_Minh))."
     ]
     assert check.warnings == [
         "Meeting Room 4 holds 50; the expected audience is 80.",
