@@ -125,7 +125,10 @@ LANGUAGES = [
     ("ar", _("Arabic")),
     ("vi", _("Vietnamese")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogues first (manage.py update_catalogues writes there), then the
+# translations of third-party strings their packages do not ship (allauth has
+# no Vietnamese).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -333,6 +336,9 @@ UNFOLD = {
     "SITE_SYMBOL": "gavel",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    # The language switcher in the admin's account menu (our set_language:
+    # the choice is also kept with the account).
+    "SHOW_LANGUAGES": True,
     # The sidebar grouped by what organizers do; technical entries under
     # Settings (hanoi_event.admin_navigation; apps declare their sections).
     "SIDEBAR": {

@@ -4,7 +4,8 @@ One fixed recipe, so that running it twice gives no diff and the test that
 checks the catalogues (``tests/test_catalogues.py``) runs exactly the same:
 every translated language of ``settings.LANGUAGES``, file names without line
 numbers (a moved line changes nothing), no obsolete entries, then the
-``.mo`` files compiled from the ``.po`` files (``msgfmt --check``).
+``.mo`` files compiled from the ``.po`` files (``msgfmt --check``), ours
+and those of ``locale_vendor/`` (third-party strings, updated by hand).
 """
 
 from __future__ import annotations
@@ -55,6 +56,17 @@ def compile_catalogue(po: Path, mo: Path) -> None:
     )
 
 
+def catalogue_files(locales: list[str] | None = None) -> list[Path]:
+    """Every ``django.po`` of every locale path (ours and locale_vendor)."""
+    wanted = locales or translated_locales()
+    return [
+        po
+        for base in settings.LOCALE_PATHS
+        for name in wanted
+        if (po := Path(base) / name / "LC_MESSAGES" / "django.po").exists()
+    ]
+
+
 class Command(BaseCommand):
     help = (
         "Update locale/*/LC_MESSAGES/django.po from the code and compile the .mo files."
@@ -71,8 +83,6 @@ class Command(BaseCommand):
     def handle(self, *args, locale=None, compile_only=False, **options):
         if not compile_only:
             make_messages(locale, verbosity=options["verbosity"])
-        base = Path(settings.LOCALE_PATHS[0])
-        for name in locale or translated_locales():
-            po = base / name / "LC_MESSAGES" / "django.po"
+        for po in catalogue_files(locale):
             compile_catalogue(po, po.with_suffix(".mo"))
-            self.stdout.write(f"{name}: {po}")
+            self.stdout.write(f"compiled {po}")
