@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +24,7 @@ from hanoi_event.admin_safety import SafeModelAdmin
 from hanoi_event.formatting import format_datetime
 
 from . import services
+from .admin_times import event_time
 from .enums import CardSize
 from .models import (
     AccreditationDecision,
@@ -133,11 +133,11 @@ class ReviewAdmin(SafeModelAdmin):
         "delegation",
         "role",
         "protocol_rank",
-        "submitted_at",
+        "submitted",
         "changes",
         "status",
     ]
-    list_select_related = ["delegation__organisation"]
+    list_select_related = ["delegation__organisation", "event"]
     list_filter = [ReviewStatusFilter]
     search_fields = ["given_names", "family_name", "email"]
     ordering = ["submitted_at"]
@@ -153,6 +153,7 @@ class ReviewAdmin(SafeModelAdmin):
         "decisions",
     ]
     readonly_fields = fields
+    submitted = event_time("submitted_at", _("submitted"))
 
     def has_add_permission(self, request):
         return False
@@ -197,15 +198,18 @@ class ReviewAdmin(SafeModelAdmin):
         rows = obj.accreditation_decisions.select_related("decided_by")[:10]
         if not rows:
             return "-"
-        # In the event's time zone (the middleware's), with the zone shown.
-        return format_html(
-            "<br>".join(["{}"] * len(rows)),
-            *[
-                f"{timezone.localtime(row.decided_at):%Y-%m-%d %H:%M %Z} "
-                f"{row.get_decision_display()} "
-                f"({row.decided_by or '-'}) {row.reason}"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} {} ({}) {}",
+            (
+                (
+                    format_datetime(row.decided_at, "datetime", tz=obj.event.tzinfo),
+                    row.get_decision_display(),
+                    row.decided_by or "-",
+                    row.reason,
+                )
                 for row in rows
-            ],
+            ),
         )
 
     @admin.action(
@@ -256,12 +260,13 @@ class ReviewAdmin(SafeModelAdmin):
 
 @admin.register(AccreditationDecision)
 class DecisionAdmin(SafeModelAdmin):
-    list_display = ["participant", "decision", "decided_by", "decided_at", "reason"]
-    list_select_related = ["participant", "decided_by"]
+    list_display = ["participant", "decision", "decided_by", "decided", "reason"]
+    list_select_related = ["participant", "decided_by", "event"]
     list_filter = ["decision"]
     search_fields = ["participant__family_name", "participant__given_names"]
-    fields = ["participant", "decision", "reason", "decided_by", "decided_at"]
+    fields = ["participant", "decision", "reason", "decided_by", "decided"]
     readonly_fields = fields
+    decided = event_time("decided_at", _("decided"))
 
     def has_add_permission(self, request):
         return False
@@ -299,9 +304,9 @@ class BadgeAdmin(SafeModelAdmin):
         "category",
         "valid",
         "flagged",
-        "issued_at",
+        "issued",
     ]
-    list_select_related = ["participant", "category"]
+    list_select_related = ["participant", "category", "event"]
     list_filter = ["category", "flagged", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["participant__family_name", "participant__given_names"]
     fields = [
@@ -311,10 +316,10 @@ class BadgeAdmin(SafeModelAdmin):
         "category",
         "flagged",
         "flag_note",
-        "issued_at",
+        "issued",
         "issued_by",
         "issue_reason",
-        "revoked_at",
+        "revoked",
         "revoked_by",
         "revoke_reason",
         "flag_history",
@@ -324,6 +329,8 @@ class BadgeAdmin(SafeModelAdmin):
     # reason and a record of who and when.
     readonly_fields = fields
     actions = ["reprint", "revoke", "flag", "unflag", "print_batch"]
+    issued = event_time("issued_at", _("issued"))
+    revoked = event_time("revoked_at", _("revoked"))
 
     def has_add_permission(self, request):
         return False
@@ -511,15 +518,17 @@ class BadgeAdmin(SafeModelAdmin):
 @admin.register(BadgePrintJob)
 class BadgePrintJobAdmin(SafeModelAdmin):
     list_display = [
-        "created_at",
+        "started",
         "created_by",
         "card_size",
         "status",
         "progress",
         "download",
     ]
+    list_select_related = ["created_by", "event"]
     fields = [
-        "created_at",
+        "started",
+        "finished",
         "created_by",
         "card_size",
         "status",
@@ -528,6 +537,8 @@ class BadgePrintJobAdmin(SafeModelAdmin):
         "download",
     ]
     readonly_fields = fields
+    started = event_time("created_at", _("started"))
+    finished = event_time("finished_at", _("finished"))
 
     def has_add_permission(self, request):
         return False
@@ -579,16 +590,19 @@ class BadgePrintJobAdmin(SafeModelAdmin):
 
 @admin.register(SigningKey)
 class SigningKeyAdmin(SafeModelAdmin):
-    list_display = ["key_id_hex", "event", "is_active", "created_at", "retired_at"]
+    list_display = ["key_id_hex", "event", "is_active", "created", "retired"]
+    list_select_related = ["event"]
     fields = [
         "event",
         "key_id_hex",
         "public_key",
         "is_active",
-        "created_at",
-        "retired_at",
+        "created",
+        "retired",
     ]
     readonly_fields = fields
+    created = event_time("created_at", _("created"))
+    retired = event_time("retired_at", _("retired"))
     actions = ["rotate", "retire"]
 
     def has_add_permission(self, request):

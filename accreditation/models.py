@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Participant
+from hanoi_event.formatting import format_datetime
 
 from .enums import CardSize, Decision, PrintJobStatus
 
@@ -406,9 +407,10 @@ class BadgePrintJob(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
+        # In the event's time zone, with the zone written.
         return _("%(count)s badges, %(when)s") % {
             "count": self.total,
-            "when": self.created_at.strftime("%Y-%m-%d %H:%M")
+            "when": format_datetime(self.created_at, "datetime", tz=self.event.tzinfo)
             if self.created_at
             else "",
         }

@@ -13,6 +13,7 @@ from django.urls import path
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accreditation.admin_times import event_time
 from hanoi_event.admin_safety import SafeModelAdmin, unfilterable_fields
 from hanoi_event.links import absolute_url
 from hanoi_event.selectors import current_event
@@ -55,16 +56,18 @@ def _setup_response(modeladmin, request, device, code):
 
 @admin.register(Device)
 class DeviceAdmin(SafeModelAdmin):
-    list_display = ["name", "event", "enrolled_at", "last_seen_at", "revoked_at"]
+    list_display = ["name", "event", "enrolled", "last_seen", "revoked"]
+    list_select_related = ["event"]
     list_filter = ["event"]
     form = DeviceForm
-    readonly_fields = [
-        "enrolled_at",
-        "last_seen_at",
-        "revoked_at",
-        "setup_code_expires_at",
-    ]
+    readonly_fields = ["enrolled", "last_seen", "revoked", "setup_code_expires"]
     actions = ["revoke", "new_setup_code"]
+    enrolled = event_time("enrolled_at", _("enrolled"))
+    last_seen = event_time("last_seen_at", _("last seen"))
+    revoked = event_time("revoked_at", _("revoked"))
+    setup_code_expires = event_time(
+        "setup_code_expires_at", _("setup code valid until")
+    )
 
     def get_fields(self, request, obj=None):
         return (
@@ -113,8 +116,8 @@ class DeviceAdmin(SafeModelAdmin):
 @admin.register(Scan)
 class ScanAdmin(SafeModelAdmin):
     list_display = [
-        "received_at",
-        "scanned_at",
+        "received",
+        "scanned",
         "gate",
         "device",
         "badge",
@@ -125,10 +128,13 @@ class ScanAdmin(SafeModelAdmin):
         "late",
         "confirmed",
     ]
-    list_select_related = ["gate", "device", "badge"]
+    list_select_related = ["gate", "device", "badge", "event"]
     list_filter = ["verdict", "disputed", "offline", "late", "gate", "device"]
     fields = list_display + ["code", "offline_verdict", "nonce", "direction"]
     readonly_fields = fields
+    # The server's time and the device's, in the event's zone.
+    received = event_time("received_at", _("received"))
+    scanned = event_time("scanned_at", _("scanned"))
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accreditation.models import Badge, BadgeCategory, SigningKey, Zone
 from delegations.enums import ParticipantStatus
+from hanoi_event.formatting import format_datetime
 from hanoi_event.models import Event
 
 from .enums import Direction, Verdict
@@ -159,5 +160,5 @@ def live_counts(event: Event) -> dict:
             {"name": c, "inside": per_category.get(c, 0)} for c in categories
         ],
         "disputed": Scan.objects.filter(event=event, disputed=True).count(),
-        "as_of": timezone.localtime(now, tz).strftime("%H:%M:%S %Z"),
+        "as_of": format_datetime(now, "time_seconds", tz=tz),
     }
