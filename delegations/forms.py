@@ -4,8 +4,9 @@ hand the cleaned data to one service."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from unfold.widgets import UnfoldAdminEmailInputWidget
+from unfold.widgets import UnfoldAdminEmailInputWidget, UnfoldAdminSelectWidget
 
 from .enums import STATE_KINDS, DelegationRole, OrganisationKind
 from .fields import (
@@ -250,4 +251,11 @@ class InviteFocalPointForm(forms.Form):
     email = forms.EmailField(
         label=_("Focal point's email"),
         widget=UnfoldAdminEmailInputWidget(attrs={"autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the email"),
+        choices=settings.LANGUAGES,
+        initial="en",
+        required=False,
+        widget=UnfoldAdminSelectWidget,
     )

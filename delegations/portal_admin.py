@@ -82,6 +82,7 @@ def invite_focal_points(modeladmin, request, queryset):
                     delegation=delegation,
                     email=form.cleaned_data["email"],
                     invited_by=request.user,
+                    language=form.cleaned_data.get("language") or "en",
                 )
                 # No token: the same invitation was just sent (a double post).
                 sent += token is not None

@@ -48,6 +48,7 @@ def invitation_send(
     invited_by: AbstractBaseUser | None,
     now: dt.datetime | None = None,
     force: bool = False,
+    language: str = "en",
 ) -> tuple[Invitation, str | None]:
     """Invite ``email`` to be ``delegation``'s focal point and queue the email.
 
@@ -92,9 +93,12 @@ def invitation_send(
         delegation.status = DelegationStatus.INVITED
         delegation.save(update_fields=["status", "updated_at"])
     event = delegation.event
+    # The language the organizer chose for this focal point (English by
+    # default, whatever the organizer's own page is in), date included.
     email_queue(
         to=invitation.email,
         kind=INVITATION,
+        language=language,
         context={
             "recipient_name": "",
             "organisation_name": str(delegation.organisation),
@@ -102,6 +106,7 @@ def invitation_send(
             "expires_on": date_in_email_language(
                 timezone.localtime(invitation.expires_at, event.tzinfo).date(),
                 kind=INVITATION,
+                language=language,
             ),
         },
         idempotency_key=f"invitation:{invitation.pk}",

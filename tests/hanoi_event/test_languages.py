@@ -217,3 +217,45 @@ def test_each_kind_renders_in_each_language_with_its_dates_in_that_language(lang
             assert "October" not in body, (kind.value, language)
             english, english_text, _html = email_render(rows["en"], context)
             assert text != english_text and subject != english, (kind.value, language)
+
+
+@pytest.mark.django_db
+def test_an_invitation_is_written_in_the_language_chosen_date_included():
+    from delegations.services import invitation_send
+    from hanoi_event.models import OutboundEmail
+    from tests.factories import DelegationFactory
+
+    delegation = DelegationFactory(event__invitation_validity_days=14)
+    invitation, _token = invitation_send(
+        delegation=delegation, email="pf@example.org", invited_by=None, language="fr"
+    )
+    row = OutboundEmail.objects.get()
+    expires = invitation.expires_at.astimezone(delegation.event.tzinfo).date()
+    assert row.language == "fr"
+    assert format_date(expires, language="fr") in row.text_body
+    assert "Dear" not in row.text_body
+
+
+@pytest.mark.django_db
+def test_the_admin_invites_in_the_language_chosen_per_delegation(admin_client):
+    from delegations.models import Invitation
+    from hanoi_event.models import OutboundEmail
+    from tests.factories import DelegationFactory
+
+    delegation = DelegationFactory()
+    response = admin_client.post(
+        reverse("admin:delegations_delegation_changelist"),
+        {
+            "action": "invite_focal_points",
+            "_selected_action": [delegation.pk],
+            "apply": "1",
+            "invite-TOTAL_FORMS": "1",
+            "invite-INITIAL_FORMS": "1",
+            "invite-0-delegation_id": delegation.pk,
+            "invite-0-email": "pf@example.org",
+            "invite-0-language": "ar",
+        },
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.get().email == "pf@example.org"
+    assert OutboundEmail.objects.get().language == "ar"
