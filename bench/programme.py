@@ -3,13 +3,25 @@ concurrent clients on loopback, against the bare Django floor (a view that
 returns a few bytes through the same settings and middleware), served the
 same way.
 
-    .venv/bin/python bench/programme.py [--requests 4000] [--clients 16]
+    .venv/bin/python bench/programme.py [--seconds 20] [--clients 16]
 
-Starts its own PostgreSQL and gunicorn, and stops them. The programme is
-published as a release of 200 items (40 rooms, 5 slots on two days, half
-of them side events that take registrations). ``queries`` is the number of
-database queries of one page, counted in this process with the test client
-(the same at 10 and at 200 items: tests/sessions/test_public.py).
+Runs the site as in production: ``DJANGO_DEBUG=false``, persistent database
+connections, the cache in Redis (shared by the two workers, as
+``CACHE_URL`` says for several web processes), static files collected.
+Starts its own PostgreSQL, Redis and gunicorn, and stops them. The
+programme is published as a release of 200 items (40 rooms, 5 slots on two
+days, half of them side events that take registrations).
+
+The load comes from ``wrk`` (Debian's package; installed here with apt-get
+when missing, as root or through sudo): a small C program, so the clients
+take little of the CPU the server needs on a small machine. Each of the 16
+connections sends its next request when the last one is answered (gunicorn's
+sync workers close each connection: one connection per request).
+
+``queries`` is the number of database queries of one page as the load gets
+it, counted in this process with the test client; the number for a page
+rendered afresh (after a change) is printed above it. Both are the same at
+10 and at 200 items (tests/sessions/test_public.py).
 
 Last line: ``RESULT pages_per_s=<n> p95_ms=<n> queries=<n> floor_per_s=<n>``.
 """
@@ -20,24 +32,49 @@ import argparse
 import datetime as dt
 import http.client
 import os
-import socket
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
-import threading
-import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import _servers  # noqa: E402
+from tests.processes import free_port, wait_for  # noqa: E402
+
+HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+
+# wrk prints this line when the run is over (latencies in microseconds).
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("WRKSTATS requests=%d p50_us=%d p95_us=%d errors=%d\\n",
+    summary.requests, latency:percentile(50), latency:percentile(95),
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.status + summary.errors.timeout))
+end
+"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _wrk() -> str:
+    """The path of wrk, installed from Debian's packages when missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    install = [*sudo, "apt-get", "install", "-y", "-q", "wrk"]
+    print("installing wrk: " + " ".join(install), flush=True)
+    if subprocess.run(install, stdout=subprocess.DEVNULL).returncode != 0:
+        subprocess.run([*sudo, "apt-get", "update", "-q"], stdout=subprocess.DEVNULL)
+        subprocess.run(install, stdout=subprocess.DEVNULL, check=False)
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    return found
 
 
 def _seed(items: int) -> int:
@@ -108,92 +145,17 @@ def _write_wsgi(folder: Path) -> None:
     )
 
 
-def _load(port: int, path: str, total: int, clients: int) -> tuple[float, list[float]]:
-    """``total`` GETs of ``path`` from ``clients`` threads;
-    returns (seconds, latencies in ms)."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    errors: list[str] = []
-    per_client = total // clients
-    barrier = threading.Barrier(clients + 1)
-
-    def client() -> None:
-        mine = []
-        barrier.wait()
-        for _ in range(per_client):
-            # gunicorn's sync workers close the connection after each
-            # response: one connection per request (connect time included).
-            t0 = time.perf_counter()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("GET", path)
-            response = conn.getresponse()
-            body = response.read()
-            conn.close()
-            mine.append((time.perf_counter() - t0) * 1000)
-            if response.status != 200 or not body:
-                errors.append(f"{response.status} for {path}")
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    t0 = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - t0
-    if errors:
-        raise SystemExit(f"{len(errors)} failed requests, first: {errors[0]}")
-    return elapsed, latencies
+def _get(port: int, path: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers=HEADERS)
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    return response.status, body
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=4000)
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--items", type=int, default=200)
-    args = parser.parse_args()
-
-    database_url = _servers.start_postgres()
-    env = {
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "hanoi_event.settings",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_DEBUG": "true",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    }
-    os.environ.update(env)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    call_command("migrate", verbosity=0)
-    _seed(args.items)
-    client = Client()
-    client.get("/programme/")
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get("/programme/")
-    assert response.status_code == 200, response.status_code
-    queries = len(ctx.captured_queries)
-    shown = response.content.decode().count('class="programme-title"')
-    if shown != args.items:
-        raise SystemExit(f"the page shows {shown} items, not {args.items}")
-    connection.close()
-
-    folder = Path(tempfile.mkdtemp(prefix="hanoi-bench-programme."))
-    _write_wsgi(folder)
-    port = _free_port()
+def _start_gunicorn(folder: Path, env: dict) -> tuple[subprocess.Popen, int]:
+    port = free_port()
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -213,51 +175,154 @@ def main() -> None:
         cwd=ROOT,
         start_new_session=True,
     )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/bench-floor/")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("gunicorn did not start")
-            time.sleep(0.2)
-        print(
-            f"gunicorn (2 workers) on port {port}; {args.items} items, "
-            f"{queries} queries a page; {args.clients} clients",
-            flush=True,
-        )
-        # Warm both workers up.
-        _load(port, "/programme/", args.clients * 4, args.clients)
-        _load(port, "/bench-floor/", args.clients * 4, args.clients)
 
-        seconds, latencies = _load(port, "/programme/", args.requests, args.clients)
-        pages_per_s = len(latencies) / seconds
-        p95 = _p95(latencies)
+    def up():
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited")
+        try:
+            return _get(port, "/bench-floor/")[0] == 200
+        except OSError:
+            return False
+
+    wait_for(up, timeout=60, message="gunicorn did not answer")
+    return server, port
+
+
+def _load(wrk: str, script: Path, port: int, path: str, seconds: int, clients: int):
+    """wrk on ``path`` for ``seconds``; returns (pages/s, p50 ms, p95 ms)."""
+    result = subprocess.run(
+        [
+            wrk,
+            "--threads",
+            "1",
+            "--connections",
+            str(clients),
+            "--duration",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "--script",
+            str(script),
+            *(f"--header={name}: {value}" for name, value in HEADERS.items()),
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stats = re.search(
+        r"WRKSTATS requests=(\d+) p50_us=(\d+) p95_us=(\d+) errors=(\d+)",
+        result.stdout,
+    )
+    if stats is None:
+        raise SystemExit(f"wrk said: {result.stdout} {result.stderr}")
+    requests, p50, p95, errors = (int(v) for v in stats.groups())
+    if errors or "Non-2xx" in result.stdout:
+        raise SystemExit(f"{path}: failed requests\n{result.stdout}")
+    return requests / seconds, p50 / 1000, p95 / 1000
+
+
+def _count_queries(items: int) -> tuple[int, int]:
+    """(queries of a page served from the cache, of a page rendered afresh),
+    with the test client in this process; checks the page lists ``items``."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(headers={"host": "127.0.0.1"})
+
+    def measure() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/programme/", secure=True)
+        assert response.status_code == 200, response.status_code
+        shown = response.content.decode().count('class="programme-title"')
+        if shown != items:
+            raise SystemExit(f"the page shows {shown} items, not {items}")
+        return len(ctx.captured_queries)
+
+    cache.clear()
+    fresh = measure()
+    cached = measure()
+    cache.clear()
+    return cached, fresh
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--items", type=int, default=200)
+    args = parser.parse_args()
+    wrk = _wrk()
+
+    folder = Path(tempfile.mkdtemp(prefix="hanoi-bench-programme."))
+    env = {
+        "DATABASE_URL": _servers.start_postgres(),
+        "DATABASE_CONN_MAX_AGE": "60",
+        "CACHE_URL": _servers.start_redis().rsplit("/", 1)[0] + "/1",
+        "DJANGO_SETTINGS_MODULE": "hanoi_event.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(folder / "static"),
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    _seed(args.items)
+    cached_queries, fresh_queries = _count_queries(args.items)
+    connection.close()
+
+    _write_wsgi(folder)
+    script = folder / "stats.lua"
+    script.write_text(WRK_SCRIPT)
+    server, port = _start_gunicorn(folder, env)
+    try:
+        status, body = _get(port, "/programme/")
+        shown = body.count('class="programme-title"')
+        if status != 200 or shown != args.items:
+            raise SystemExit(f"/programme/: {status}, {shown} items shown")
         print(
-            f"programme: {len(latencies)} pages in {seconds:.2f} s, "
-            f"p50 {sorted(latencies)[len(latencies) // 2]:.1f} ms, p95 {p95:.1f} ms",
+            f"gunicorn (2 workers) on port {port}; {args.items} items; "
+            f"{fresh_queries} queries for a page rendered afresh, "
+            f"{cached_queries} from the cache; {args.clients} clients (wrk)",
             flush=True,
         )
-        floor_s, floor_latencies = _load(
-            port, "/bench-floor/", args.requests, args.clients
+        # Warm both workers up (imports, connections, the cached page).
+        _load(wrk, script, port, "/programme/", 2, args.clients)
+        _load(wrk, script, port, "/bench-floor/", 2, args.clients)
+
+        pages_per_s, p50, p95 = _load(
+            wrk, script, port, "/programme/", args.seconds, args.clients
         )
-        floor_per_s = len(floor_latencies) / floor_s
         print(
-            f"floor: {len(floor_latencies)} in {floor_s:.2f} s, "
-            f"p95 {_p95(floor_latencies):.1f} ms",
+            f"programme: {pages_per_s:.0f} pages/s, p50 {p50:.1f} ms, p95 {p95:.1f} ms",
+            flush=True,
+        )
+        floor_per_s, floor_p50, floor_p95 = _load(
+            wrk, script, port, "/bench-floor/", args.seconds, args.clients
+        )
+        print(
+            f"floor: {floor_per_s:.0f}/s, p50 {floor_p50:.1f} ms, "
+            f"p95 {floor_p95:.1f} ms",
             flush=True,
         )
     finally:
-        os.killpg(server.pid, 15)
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)
     print(
         f"RESULT pages_per_s={pages_per_s:.0f} p95_ms={p95:.1f} "
-        f"queries={queries} floor_per_s={floor_per_s:.0f}"
+        f"queries={cached_queries} floor_per_s={floor_per_s:.0f}"
     )
 
 

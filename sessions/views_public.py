@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy as copy_module
 import datetime as dt
-import hashlib
 import threading
 from dataclasses import dataclass, field
 
@@ -23,13 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from hanoi_event.links import absolute_url
 from hanoi_event.selectors import current_event
 
-from . import ical, selectors, services
+from . import caching, ical, selectors, services
 from .enums import InterpretationLanguage, ProgrammeItemKind, RegistrationStatus
 from .models import Registration
 from .services.programme import where_text
@@ -102,8 +102,6 @@ _parsed_lock = threading.Lock()
 
 
 def _programme(release, event) -> Programme:
-    from django.utils.translation import get_language
-
     key = (release.pk, get_language() or "en")
     cached = _parsed.get(key)
     if cached is not None:
@@ -169,36 +167,86 @@ def _with_seats(entries: list[Entry], event) -> list[Entry]:
     return shown
 
 
-def _my_statuses(request, event) -> tuple[object | None, dict[int, str]]:
-    participant = selectors.participant_for_user(request.user, event)
+def _statuses(participant) -> dict[int, str]:
+    """{item id: "confirmed" or "waiting"} of the participant's own seats."""
     if participant is None:
-        return None, {}
-    return participant, dict(
+        return {}
+    return dict(
         Registration.objects.filter(
             participant=participant, status__in=selectors.ACTIVE
         ).values_list("item_id", "status")
     )
 
 
+def _my_statuses(request, event) -> tuple[object | None, dict[int, str]]:
+    participant = selectors.participant_for_user(request.user, event)
+    return participant, _statuses(participant)
+
+
+def _filters(request) -> dict[str, str]:
+    """The programme's filters from the query string, trimmed (anything else
+    in the query string changes nothing)."""
+    get = request.GET.get
+    return {
+        "day": get("day", "")[:10],
+        "type": get("type", "")[:32],
+        "room": get("room", "")[:128],
+        "lang": get("lang", "")[:16],
+        "q": " ".join(get("q", "")[:400].split())[:100],
+    }
+
+
 def programme(request):
-    event, release, parsed = _event_and_programme(request)
-    context = {"event": event, "release": release}
-    if parsed is None:
-        return render(request, "public/programme.html", context)
-    entries = parsed.entries
-    days, kinds, rooms, languages = (
-        parsed.days,
-        parsed.kinds,
-        parsed.rooms,
-        parsed.languages,
+    """The public programme. The page's content (heading, filters, list) is
+    kept in the cache under everything that changes it
+    (``sessions.caching``); only the frame around it (navigation, language
+    form with its CSRF token, messages) is rendered for each request."""
+    event = current_event()
+    if event is None:
+        raise Http404(_("There is no event."))
+    participant = selectors.participant_for_user(request.user, event)
+    filters = _filters(request)
+    key = caching.page_key(
+        event.pk,
+        event.time_zone,
+        event.short_name,
+        caching.programme_version(event.pk),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        sorted(filters.items()),
+        participant.pk if participant is not None else None,
     )
-    day = parse_date(request.GET.get("day") or "")
-    if day not in days:
+    content = cache.get(key)
+    if content is None:
+        content = _programme_content(request, event, participant, filters)
+        cache.set(key, content, caching.PAGE_SECONDS)
+    return render(
+        request,
+        "public/programme.html",
+        # Rendered by our own template, escaped there.
+        {"event": event, "content": mark_safe(content)},  # noqa: S308
+    )
+
+
+def _programme_content(request, event, participant, filters: dict[str, str]) -> str:
+    release = selectors.latest_release(event)
+    context = {"event": event, "release": release}
+    if release is None:
+        return render_to_string("public/_programme_content.html", context, request)
+    parsed = _programme(release, event)
+    entries = parsed.entries
+    try:
+        day = parse_date(filters["day"])
+    except ValueError:  # well formed, but no such date
         day = None
-    kind = request.GET.get("type", "")
-    room = request.GET.get("room", "")
-    language = request.GET.get("lang", "")
-    query = " ".join(request.GET.get("q", "").split())[:100]
+    if day not in parsed.days:
+        day = None
+    kind, room, language, query = (
+        filters["type"],
+        filters["room"],
+        filters["lang"],
+        filters["q"],
+    )
     shown = entries
     if day:
         shown = [e for e in shown if e.day == day]
@@ -212,16 +260,17 @@ def programme(request):
         needle = query.casefold()
         shown = [e for e in shown if needle in e.search_text]
     shown = _with_seats(shown, event)
-    _participant, mine = _my_statuses(request, event)
+    mine = _statuses(participant)
+    by_day: dict[dt.date, list[Entry]] = {}
     for entry in shown:
         entry.my_status = mine.get(entry.id, "")
-    context["list_html"] = _list_html(parsed, shown, request)
+        by_day.setdefault(entry.day, []).append(entry)
     context.update(
         {
-            "days": days,
-            "kinds": kinds,
-            "rooms": rooms,
-            "language_choices": languages,
+            "days": parsed.days,
+            "kinds": parsed.kinds,
+            "rooms": parsed.rooms,
+            "language_choices": parsed.languages,
             "selected": {
                 "day": day.isoformat() if day else "",
                 "type": kind,
@@ -229,37 +278,13 @@ def programme(request):
                 "lang": language,
                 "q": query,
             },
-            "shown": shown,
+            "by_day": sorted(by_day.items()),
             "count": len(shown),
             "total": len(entries),
             "filtered": bool(day or kind or room or language or query),
         }
     )
-    return render(request, "public/programme.html", context)
-
-
-def _list_html(parsed: Programme, shown: list[Entry], request) -> str:
-    """The rendered list of ``shown`` entries. A release never changes, so
-    the HTML depends only on which entries are shown and their seats (and
-    the viewer's own seats): it is kept in the cache under a key made of
-    exactly these, and rendered once per change."""
-    from django.utils.translation import get_language
-
-    state = tuple((e.id, e.seats_left, e.waiting, e.my_status) for e in shown)
-    digest = hashlib.sha256(repr(state).encode()).hexdigest()
-    key = f"programme-list:{parsed.release_pk}:{get_language()}:{digest}"
-    html = cache.get(key)
-    if html is None:
-        by_day: dict[dt.date, list[Entry]] = {}
-        for entry in shown:
-            by_day.setdefault(entry.day, []).append(entry)
-        html = render_to_string(
-            "public/_programme_list.html",
-            {"by_day": sorted(by_day.items())},
-            request=request,
-        )
-        cache.set(key, html, 600)
-    return mark_safe(html)  # rendered by our own template, escaped there
+    return render_to_string("public/_programme_content.html", context, request)
 
 
 def item(request, pk: int):

@@ -18,6 +18,7 @@ from hanoi_event.links import absolute_reverse
 from hanoi_event.models import Event
 from hanoi_event.services import Message, email_queue_many
 
+from ..caching import programme_changed
 from ..conflicts import local_span, speaker_conflicts
 from ..enums import RegistrationStatus, SpeakerRole
 from ..mail import PROGRAMME_CHANGE
@@ -135,6 +136,7 @@ def programme_item_save(
             role.item = item
         ProgrammeRole.objects.bulk_create(roles)
     seats_fill(item=item)
+    programme_changed(item.event_id)
     return item
 
 
@@ -252,6 +254,7 @@ def release_publish(
     )
     release.full_clean()
     release.save()
+    programme_changed(event.pk)
     _tell_registered(release, snapshot)
     return release
 

@@ -26,6 +26,7 @@ from delegations.models import Participant
 from hanoi_event.links import absolute_reverse
 from hanoi_event.services import email_queue
 
+from ..caching import programme_changed
 from ..conflicts import local_span
 from ..enums import RegistrationStatus
 from ..mail import WAITLIST_PROMOTION
@@ -136,6 +137,7 @@ def seat_register(*, participant: Participant, item: ProgrammeItem) -> Registrat
     )
     registration.full_clean(validate_constraints=False)
     registration.save()
+    programme_changed(item.event_id)
     return registration
 
 
@@ -154,6 +156,7 @@ def seat_cancel(*, participant: Participant, item: ProgrammeItem) -> list[Regist
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
+    programme_changed(item.event_id)
     return _promote(item)
 
 
@@ -186,6 +189,8 @@ def _promote(item: ProgrammeItem) -> list[Registration]:
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
         _tell_promoted(registration, item)
+    if promoted:
+        programme_changed(item.event_id)
     return promoted
 
 

@@ -56,7 +56,9 @@ def _titles(response) -> list[str]:
     """The titles the programme page lists, in order."""
     import re
 
-    return re.findall(r'class="programme-title"[^>]*>([^<]+)<', response.content.decode())
+    return re.findall(
+        r'class="programme-title"[^>]*>([^<]+)<', response.content.decode()
+    )
 
 
 def _text(response) -> str:
@@ -94,7 +96,9 @@ def test_item_page_and_unpublished_item(client, published):
     page = client.get(reverse("programme:item", args=[published["side"].pk]))
     hidden = ProgrammeItem.objects.get(title="Hidden")
 
-    assert "Saturday, 26 October 2030 at 09:00 – 10:15 (Asia/Ho_Chi_Minh)" in _text(page)
+    assert "Saturday, 26 October 2030 at 09:00 – 10:15 (Asia/Ho_Chi_Minh)" in _text(
+        page
+    )
     assert "Sign in to register" in _text(page)
     assert client.get(reverse("programme:item", args=[hidden.pk])).status_code == 404
 
