@@ -77,6 +77,7 @@ def test_typed_badge_number_online_then_offline_queue_survives_reload(
     expect(page.locator("#verdict-words")).to_have_text("Valid")
     expect(page.locator("#verdict-reason")).to_have_text("(checked offline)")
     expect(page.locator("#queue-count")).to_have_text("1")
+    expect(page.locator("p.queue")).to_have_text("Scans waiting to upload: 1")
     # A tampered badge offline is unknown (and queued too: every scan counts).
     page.evaluate(
         "code => { document.getElementById('code').value = code; }", qr[:-3] + "AAA"
