@@ -62,13 +62,35 @@ def test_catalogue_is_complete_with_no_fuzzy_entry_and_no_english_copy(locale):
     assert len(po) > 1000
 
 
-def test_makemessages_gives_no_diff(tmp_path, settings):
+def test_makemessages_gives_no_diff(tmp_path, settings, monkeypatch):
     """The recipe of ``manage.py update_catalogues`` run over a copy of the
-    catalogues changes no entry: every string of the code is in them, none
-    that the code no longer has, translations and flags as committed."""
-    copy = tmp_path / "locale"
-    shutil.copytree(LOCALE_DIR, copy)
-    settings.LOCALE_PATHS = [copy]
+    sources and catalogues changes no entry: every string of the code is in
+    them, none that the code no longer has, translations and flags as
+    committed. (makemessages writes into the ``locale`` folder of the tree it
+    walks, so it walks a copy.)"""
+    source = tmp_path / "src"
+    shutil.copytree(
+        settings.BASE_DIR,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".*",
+            "__pycache__",
+            "*.sqlite3",
+            "*.mo",
+            "node_modules",
+            "static",
+            "media",
+            "private_media",
+            "staticfiles",
+            "tests",
+            "bench",
+            "docs",
+            "deploy",
+        ),
+    )
+    copy = source / "locale"
+    settings.LOCALE_PATHS = [copy, source / "locale_vendor"]
+    monkeypatch.chdir(source)
     make_messages()
     for locale in LOCALES:
         committed = {entry_key(e): e for e in catalogue(locale)}
