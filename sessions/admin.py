@@ -18,9 +18,11 @@ from unfold.decorators import action, display
 
 from delegations.admin_imports import TransferAdminMixin
 from hanoi_event.admin_safety import SafeModelAdmin, SafeTabularInline
+from hanoi_event.participant_categories import event_categories
 from hanoi_event.selectors import current_event
 
 from . import services
+from .access import category_names, unknown_codes
 from .conflicts import local_span, speaker_conflicts
 from .enums import ApplicationStatus
 from .models import (
@@ -108,9 +110,30 @@ class ProgrammeItemForm(forms.ModelForm):
         help_texts = {
             "languages": _('A list of codes, for example ["en", "fr", "vi"].'),
             "access_categories": _(
-                'A list of badge categories, for example ["A", "VIP"]; [] for all.'
+                'A list of badge category codes, for example ["vip", "party"]; '
+                "[] for every participant."
             ),
         }
+
+    def clean_access_categories(self):
+        codes = self.cleaned_data["access_categories"]
+        event = self.cleaned_data.get("event")
+        if codes and event is not None:
+            unknown = unknown_codes(event, codes)
+            if unknown:
+                raise ValidationError(
+                    _(
+                        "%(unknown)s: not a badge category of this event. Its "
+                        "categories are: %(known)s."
+                    )
+                    % {
+                        "unknown": ", ".join(unknown),
+                        "known": ", ".join(
+                            f"{c.code} ({c.name})" for c in event_categories(event)
+                        ),
+                    }
+                )
+        return codes
 
 
 @admin.register(ProgrammeItem)
@@ -153,6 +176,7 @@ class ProgrammeItemAdmin(TransferAdminMixin, SafeModelAdmin):
                 "fields": [
                     "languages",
                     "access_categories",
+                    "admitted",
                     "registration_required",
                     "capacity",
                 ]
@@ -160,6 +184,19 @@ class ProgrammeItemAdmin(TransferAdminMixin, SafeModelAdmin):
         ),
         (_("Publication"), {"fields": ["is_published", "is_cancelled"]}),
     ]
+
+    readonly_fields = ["admitted"]
+
+    @display(description=_("who may register"))
+    def admitted(self, obj: ProgrammeItem) -> str:
+        """Staff see the rule registration applies (and so why someone of
+        another badge category is refused)."""
+        if obj is None or not obj.pk or not obj.access_categories:
+            return _("Every participant (no badge category is required).")
+        return _(
+            "Only participants whose badge category is %(names)s; others are "
+            "refused when they register."
+        ) % {"names": ", ".join(category_names(obj.event, obj.access_categories))}
 
     @display(description=_("starts (event time)"), ordering="starts_at")
     def starts(self, obj: ProgrammeItem) -> str:

@@ -30,8 +30,9 @@ from hanoi_event.links import absolute_url
 from hanoi_event.selectors import current_event
 
 from . import caching, ical, selectors, services
+from .access import access_error, category_names
 from .enums import InterpretationLanguage, ProgrammeItemKind, RegistrationStatus
-from .models import Registration
+from .models import ProgrammeItem, Registration
 from .services.programme import where_text
 
 
@@ -302,6 +303,17 @@ def item(request, pk: int):
             participant=participant, item_id=pk, status__in=selectors.ACTIVE
         ).first()
         position = services.waiting_position(registration) if registration else None
+    refusal = ""
+    if participant is not None and registration is None and entry.access_categories:
+        # The rule registration applies: the item's categories as they are now.
+        codes = (
+            ProgrammeItem.objects.filter(pk=pk)
+            .values_list("access_categories", flat=True)
+            .first()
+        )
+        refusal = access_error(
+            participant=participant, codes=codes or [], title=entry.title
+        )
     return render(
         request,
         "public/item.html",
@@ -309,9 +321,11 @@ def item(request, pk: int):
             "event": event,
             "release": release,
             "entry": entry,
+            "access_names": category_names(event, entry.access_categories),
             "participant": participant,
             "registration": registration,
             "position": position,
+            "refusal": refusal,
             "statuses": RegistrationStatus,
         },
     )

@@ -26,6 +26,7 @@ from delegations.models import Participant
 from hanoi_event.links import absolute_reverse
 from hanoi_event.services import email_queue
 
+from ..access import access_error
 from ..caching import programme_changed
 from ..conflicts import local_span
 from ..enums import RegistrationStatus
@@ -69,7 +70,9 @@ def _registrable_error(item: ProgrammeItem, participant: Participant) -> str:
         }
     if item.seats is None:
         return _("“%(title)s” has no seats to register for.") % {"title": item.title}
-    return ""
+    return access_error(
+        participant=participant, codes=item.access_categories, title=item.title
+    )
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -89,7 +92,8 @@ def seat_register(*, participant: Participant, item: ProgrammeItem) -> Registrat
     when it is full. Idempotent: registering again returns the active row.
     Refuses (ValidationError, nothing written) an item that takes no
     registrations and one that overlaps an item the participant holds a seat
-    or a place in line for, naming it."""
+    or a place in line for, naming it, and an item open to badge categories
+    that do not include the participant's, naming both."""
     _lock_agenda(participant)
     item = _lock_item(item)
     error = _registrable_error(item, participant)
