@@ -137,7 +137,7 @@ def test_focal_point_accepts_invitation_nominates_and_uploads(
     expect(page.get_by_role("heading", level=1)).to_have_text("Registration data")
     page.get_by_label("Function / title").fill("Legal adviser")
     page.get_by_role("button", name="Save").click()
-    page.get_by_role("link", name="← Republic of Testland").click()
+    page.get_by_role("link", name="Republic of Testland", exact=True).click()
 
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(2)

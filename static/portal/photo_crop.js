@@ -31,6 +31,28 @@
     image.src = url;
   });
 
+  // Keyboard: with the photo area focused, the arrow keys move the photo in
+  // the frame and + / - zoom (Cropper.js itself answers the mouse and touch only).
+  var area = document.getElementById("photo-crop-area");
+  var KEYS = {
+    ArrowLeft: [-10, 0], ArrowRight: [10, 0], ArrowUp: [0, -10], ArrowDown: [0, 10],
+  };
+  if (area) {
+    area.addEventListener("keydown", function (event) {
+      if (!cropper) return;
+      if (KEYS[event.key]) {
+        cropper.move(KEYS[event.key][0], KEYS[event.key][1]);
+      } else if (event.key === "+" || event.key === "=") {
+        cropper.zoom(0.1);
+      } else if (event.key === "-") {
+        cropper.zoom(-0.1);
+      } else {
+        return;
+      }
+      event.preventDefault();
+    });
+  }
+
   form.addEventListener("submit", function (event) {
     if (!cropper || sending) return;
     event.preventDefault();
