@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -17,7 +18,12 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownF
 from unfold.decorators import action, display
 
 from delegations.admin_imports import TransferAdminMixin
-from hanoi_event.admin_safety import SafeModelAdmin, SafeTabularInline
+from delegations.permissions import VIEW_PASSPORT
+from hanoi_event.admin_safety import (
+    SafeModelAdmin,
+    SafeTabularInline,
+    restrict_fields,
+)
 from hanoi_event.participant_categories import event_categories
 from hanoi_event.selectors import current_event
 
@@ -300,12 +306,38 @@ class SideEventSlotAdmin(SafeModelAdmin):
     fields = ["event", "starts_at", "ends_at"]
 
 
+# A speaker's passport copy is passport data: only with view_passport.
+restrict_fields(SideEventSpeaker, ["passport_copy"], permission=VIEW_PASSPORT)
+
+
 class SideEventSpeakerInline(SafeTabularInline):
     model = SideEventSpeaker
     fields = ["name", "function_title", "organisation", "email", "nationality"]
-    readonly_fields = fields
+    readonly_fields = [*fields, "passport", "passport_state"]
     extra = 0
     can_delete = False
+
+    def get_fields(self, request, obj=None):
+        # Officers with view_passport open the copy; the others (reviewers)
+        # see only whether it is there.
+        extra = "passport" if request.user.has_perm(VIEW_PASSPORT) else "passport_state"
+        return [*self.fields, extra]
+
+    @display(description=_("passport copy"))
+    def passport(self, obj: SideEventSpeaker):
+        from django.utils.html import format_html
+
+        if not obj.passport_copy:
+            return _("missing")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("agenda:speaker_passport", args=[obj.pk]),
+            _("Open the passport copy"),
+        )
+
+    @display(description=_("passport copy"))
+    def passport_state(self, obj: SideEventSpeaker) -> str:
+        return _("on file") if obj.passport_copy else _("missing")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -350,6 +382,7 @@ class SideEventApplicationAdmin(SafeModelAdmin):
         "status",
         "score",
         "placed",
+        "passports",
     ]
     list_select_related = ["delegation__organisation", "programme_item__room", "event"]
     list_filter = [
@@ -399,6 +432,27 @@ class SideEventApplicationAdmin(SafeModelAdmin):
     def has_add_permission(self, request):
         # Applications come from the focal points, through the portal.
         return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                speaker_count=Count("speakers", distinct=True),
+                passport_count=Count(
+                    "speakers",
+                    filter=~Q(speakers__passport_copy=""),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @display(description=_("passport copies"))
+    def passports(self, obj: SideEventApplication) -> str:
+        return _("%(on_file)s of %(speakers)s") % {
+            "on_file": obj.passport_count,
+            "speakers": obj.speaker_count,
+        }
 
     def has_delete_permission(self, request, obj=None):
         return False

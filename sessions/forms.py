@@ -4,7 +4,10 @@ speakers."""
 from __future__ import annotations
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
+
+from delegations.uploads import PDF_MAGIC, clean_pdf, clean_photo
 
 from .models import SideEventApplication, SideEventSlot, SideEventSpeaker
 from .services.side_events import APPLICATION_FIELDS, SPEAKER_FIELDS
@@ -57,7 +60,26 @@ class ApplicationForm(forms.ModelForm):
         pass
 
 
+def speaker_passport_clean(upload) -> ContentFile:
+    """A speaker's passport copy as stored: a PDF kept as it is (checked as
+    the note verbale is), or a JPEG or PNG image re-encoded without its
+    metadata; under a random name. ValidationError for anything else."""
+    upload.seek(0)
+    if upload.read(len(PDF_MAGIC)) == PDF_MAGIC:
+        return clean_pdf(upload)
+    return clean_photo(upload)
+
+
 class SpeakerForm(forms.ModelForm):
+    passport_copy = forms.FileField(
+        label=_("Passport copy"),
+        required=False,
+        help_text=_(
+            "The passport's photo page (PDF, JPEG or PNG). Only your delegation "
+            "and the accreditation officers can open it."
+        ),
+    )
+
     class Meta:
         model = SideEventSpeaker
         fields = list(SPEAKER_FIELDS)
@@ -66,6 +88,10 @@ class SpeakerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
+
+    def clean_passport_copy(self):
+        upload = self.cleaned_data.get("passport_copy")
+        return speaker_passport_clean(upload) if upload else None
 
     def _post_clean(self):
         pass

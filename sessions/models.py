@@ -479,6 +479,14 @@ class SideEventSpeaker(models.Model):
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     email = models.EmailField(_("email"), blank=True)
     nationality = models.CharField(_("nationality"), max_length=128, blank=True)
+    # Passport data: in the admin only with delegations.view_passport
+    # (sessions/admin.py), in the portal only for the applicant's focal point.
+    passport_copy = models.FileField(
+        _("passport copy"),
+        upload_to="speaker_passports/",
+        blank=True,
+        help_text=_("The passport's photo page: a PDF, JPEG or PNG file."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -2,7 +2,12 @@
 ``EventSessionsConfig.ready()``; see ``hanoi_event.roles``). The app label
 is ``event_sessions``."""
 
-from hanoi_event.roles import ORGANIZER, PROTOCOL_OFFICER, SIDE_EVENT_REVIEWER
+from hanoi_event.roles import (
+    ACCREDITATION_OFFICER,
+    ORGANIZER,
+    PROTOCOL_OFFICER,
+    SIDE_EVENT_REVIEWER,
+)
 
 
 def _perms(model: str, *actions: str) -> tuple[str, ...]:
@@ -39,5 +44,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_perms("sideeventapplication", "change", "view"),
         *_perms("sideeventspeaker", "view"),
         *_perms("allocationproposal", "add", "change", "view"),
+    ),
+    # Officers (the only role with delegations.view_passport) open the
+    # speakers' passport copies from the applications.
+    ACCREDITATION_OFFICER: (
+        *_perms("sideeventapplication", "view"),
+        *_perms("sideeventspeaker", "view"),
     ),
 }

@@ -20,4 +20,9 @@ urlpatterns = [
         views_portal.application_edit,
         name="application_edit",
     ),
+    path(
+        "side-events/speaker/<int:pk>/passport/",
+        views_portal.speaker_passport,
+        name="speaker_passport",
+    ),
 ]

@@ -8,7 +8,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,12 +19,14 @@ from django.views.decorators.http import require_POST
 
 from delegations.selectors import portal_delegations_for_user
 from hanoi_event.links import absolute_reverse
+from hanoi_event.middleware import staff_session_passed_two_factor
 from hanoi_event.selectors import current_event
 
 from . import selectors, services
 from .enums import ApplicationStatus, RegistrationStatus
 from .forms import ApplicationForm, SpeakerFormSet
-from .models import ProgrammeItem, SideEventApplication
+from .models import ProgrammeItem, SideEventApplication, SideEventSpeaker
+from .permissions import can_view_speaker_passport
 from .services.side_events import SPEAKER_FIELDS
 
 
@@ -129,6 +134,9 @@ def side_events(request):
     delegations = list(portal_delegations_for_user(request.user))
     applications = list(
         SideEventApplication.objects.filter(delegation__in=delegations)
+        .annotate(
+            passport_missing=Count("speakers", filter=Q(speakers__passport_copy=""))
+        )
         .select_related("delegation__organisation", "programme_item__room", "event")
         .order_by("delegation_id", "created_at")
     )
@@ -154,9 +162,41 @@ def side_events(request):
 
 def _speaker_initial(application):
     return [
-        {name: getattr(s, name) for name in SPEAKER_FIELDS}
+        {
+            **{name: getattr(s, name) for name in SPEAKER_FIELDS},
+            "passport_url": reverse("agenda:speaker_passport", args=[s.pk])
+            if s.passport_copy
+            else "",
+        }
         for s in application.speakers.all()
     ]
+
+
+@login_required
+def speaker_passport(request, pk: int):
+    """A speaker's passport copy: for the applicant delegation's focal point
+    and accreditation officers (``delegations.view_passport``, in a session
+    that passed two-factor); anyone else gets a 404."""
+    speaker = get_object_or_404(
+        SideEventSpeaker.objects.select_related("application__delegation"), pk=pk
+    )
+    if not speaker.passport_copy or not can_view_speaker_passport(
+        request.user,
+        speaker,
+        staff_verified=request.user.is_staff
+        and staff_session_passed_two_factor(request),
+    ):
+        raise Http404
+    is_pdf = speaker.passport_copy.name.endswith(".pdf")
+    response = FileResponse(
+        speaker.passport_copy.open("rb"),
+        content_type="application/pdf" if is_pdf else "image/jpeg",
+        as_attachment=False,
+        filename=f"passport-speaker-{speaker.pk}.{'pdf' if is_pdf else 'jpg'}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _application_page(request, delegation, application=None):
@@ -164,7 +204,7 @@ def _application_page(request, delegation, application=None):
     closed = services.application_deadline_error(event, timezone.now())
     if request.method == "POST":
         form = ApplicationForm(request.POST, instance=application, event=event)
-        formset = SpeakerFormSet(request.POST, prefix="speakers")
+        formset = SpeakerFormSet(request.POST, request.FILES, prefix="speakers")
         if form.is_valid() and formset.is_valid():
             speakers = [
                 f.cleaned_data

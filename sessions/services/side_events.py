@@ -74,7 +74,9 @@ def application_save(
 ) -> SideEventApplication:
     """Create or change ``delegation``'s side-event application (only its
     focal point may). ``data`` holds ``APPLICATION_FIELDS``; ``speakers`` a
-    dict of ``SPEAKER_FIELDS`` each (they replace the previous ones). Refused
+    dict of ``SPEAKER_FIELDS`` each, and optionally ``passport_copy`` (a
+    checked file: ``sessions.forms.speaker_passport_clean``); they replace the previous
+    ones, and a speaker named again keeps the passport copy on file. Refused
     with a ValidationError, nothing written: after the event's application
     deadline, once the application is decided, bad values."""
     delegation = Delegation.objects.select_related("event").get(pk=delegation.pk)
@@ -103,22 +105,45 @@ def application_save(
     wrong_event = [slot for slot in preferred_slots if slot.event_id != event.pk]
     if wrong_event:
         raise ValidationError({"preferred_slots": _("Choose slots of this event.")})
-    rows = []
+    # A speaker named again keeps the passport copy on file (the same person:
+    # the same email, else the same name) unless a new one comes.
+    on_file = (
+        {s.key: s.passport_copy.name for s in application.speakers.all()}
+        if application.pk
+        else {}
+    )
+    rows, uploads = [], []
     for order, values in enumerate(speakers):
         speaker = SideEventSpeaker(
             order=order, **{name: values.get(name, "") for name in SPEAKER_FIELDS}
         )
-        speaker.full_clean(exclude=["application"])
+        upload = values.get("passport_copy")
+        if upload:
+            uploads.append((speaker, upload))
+        else:
+            speaker.passport_copy.name = on_file.get(speaker.key, "")
+        speaker.full_clean(exclude=["application", "passport_copy"])
         rows.append(speaker)
     if not rows:
         raise ValidationError(_("Name at least one speaker."))
     application.save()
     application.preferred_slots.set(preferred_slots)
     application.speakers.all().delete()
+    for speaker, upload in uploads:
+        speaker.passport_copy.save(upload.name, upload, save=False)
     for speaker in rows:
         speaker.application = application
     SideEventSpeaker.objects.bulk_create(rows)
+    _forget_files(set(on_file.values()) - {s.passport_copy.name for s in rows})
     return application
+
+
+def _forget_files(names: set[str]) -> None:
+    """Delete the stored passport copies ``names`` once the transaction has
+    committed (no longer anyone's)."""
+    storage = SideEventSpeaker._meta.get_field("passport_copy").storage
+    for name in names - {""}:
+        transaction.on_commit(lambda name=name: storage.delete(name))
 
 
 @transaction.atomic

@@ -150,7 +150,7 @@ def test_sync_roles_command_reports_each_role():
 
     assert out.getvalue().splitlines() == [
         "Organizer: 110 permissions",
-        "Accreditation officer: 22 permissions",
+        "Accreditation officer: 24 permissions",
         "Protocol officer: 27 permissions",
         "Side-event reviewer: 14 permissions",
         "Registration staff: 8 permissions",
