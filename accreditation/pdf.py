@@ -3,8 +3,9 @@ with the photo, the name in its own script, the delegation, the category's
 colour and label, and the signed QR code.
 
 Speed (2,500 badges in a few seconds): fonts are registered once per
-process; photos are drawn from small JPEG copies made once and kept under
-MEDIA_ROOT/badge_photos/ (ReportLab embeds a JPEG file as it is, without
+process; photos are drawn from small JPEG copies kept under
+MEDIA_ROOT/badge_photos/, made in the background when the badge is issued
+(services/photos.py; ReportLab embeds a JPEG file as it is, without
 decoding it); the QR code is a 1-pixel-per-module grey image (a few hundred
 bytes, encoded by zxing-cpp), scaled up without smoothing.
 

@@ -8,6 +8,8 @@ one transaction each; mail through the outbox with idempotency keys).
 - ``keys``: the Ed25519 keys that sign badges (rotate, retire);
 - ``badges``: issue (at approval), reprint with a reason, revoke, flag and
   unflag (with a reason, recorded);
+- ``photos``: the small photo copies badges are printed with, made in the
+  background when a badge is issued;
 - ``printing``: badge PDFs, one or a batch in the background.
 """
 
@@ -28,6 +30,7 @@ from .categories import (
     default_category_code,
 )
 from .keys import signing_key_active, signing_key_retire, signing_key_rotate
+from .photos import badge_photo_copies_make
 from .printing import badge_pdf, print_job_run, print_job_start
 from .review import (
     accreditation_approve,
@@ -47,6 +50,7 @@ __all__ = [
     "badge_ensure",
     "badge_flag",
     "badge_pdf",
+    "badge_photo_copies_make",
     "badge_qr_text",
     "badge_reprint",
     "badge_revoke",

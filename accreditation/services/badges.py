@@ -22,6 +22,7 @@ from .. import signing
 from ..models import Badge, BadgeCategory, BadgeFlagChange, CategoryChoice
 from .categories import badge_categories_ensure, category_for, default_category_code
 from .keys import private_key, signing_key_active
+from .photos import badge_photo_copies_on_commit
 
 
 def fingerprint(participant: Participant, category: BadgeCategory) -> str:
@@ -97,6 +98,8 @@ def _issue(
     )
     badge.full_clean(validate_constraints=False)
     badge.save()
+    # The photo printed on it, made small for printing in the background.
+    badge_photo_copies_on_commit([participant])
     return badge
 
 
@@ -211,7 +214,9 @@ def badges_issue_many(
         )
         badge.clean_fields(exclude=["event", "participant", "category", "key"])
         badges.append(badge)
-    return Badge.objects.bulk_create(badges, batch_size=1000)
+    created = Badge.objects.bulk_create(badges, batch_size=1000)
+    badge_photo_copies_on_commit(people)
+    return created
 
 
 @transaction.atomic

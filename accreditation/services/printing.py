@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delegations.models import Participant
 from hanoi_event.background import enqueue
 from hanoi_event.models import Event
 
@@ -22,6 +22,7 @@ from .. import pdf
 from ..enums import CardSize, PrintJobStatus
 from ..models import Badge, BadgePrintJob
 from .badges import badge_qr_text
+from .photos import photos_shrink
 
 PRINT_JOB_TASK = "accreditation.print_badges"
 MAX_BATCH = 5000
@@ -38,22 +39,23 @@ def _badges(ids: Sequence[int]) -> list[Badge]:
 
 
 def badge_cards(badges: Iterable[Badge]) -> list[pdf.BadgeCard]:
-    """What each badge shows, photos made small first (in a few threads: the
-    JPEG work releases the GIL)."""
+    """What each badge shows. The small photo copies were made when the
+    badges were issued (``photos``); one that is missing is made here."""
     badges = list(badges)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        photos = list(
-            pool.map(
-                lambda b: pdf.photo_for_badge(b.participant.photo.name or ""), badges
-            )
-        )
+    photos = photos_shrink([b.participant.photo.name or "" for b in badges])
+    # Each honorific's words looked up once (get_honorific_display builds
+    # and translates every choice on each call).
+    honorifics = {
+        value: str(label)
+        for value, label in Participant._meta.get_field("honorific").flatchoices
+    }
     cards = []
     for badge, photo in zip(badges, photos, strict=True):
         participant = badge.participant
         cards.append(
             pdf.BadgeCard(
                 number=badge.display_number,
-                honorific=participant.get_honorific_display(),
+                honorific=honorifics.get(participant.honorific, participant.honorific),
                 name=f"{participant.given_names} {participant.family_name}".strip(),
                 function_title=participant.function_title,
                 delegation=str(participant.delegation.organisation),
