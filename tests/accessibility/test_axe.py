@@ -41,6 +41,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANGUAGES = ["en", "ar"]
 WIDTHS = [1280, 360]
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+SIDEWAYS = "() => document.documentElement.scrollWidth > window.innerWidth + 1"
 
 
 @pytest.fixture(autouse=True)
@@ -224,9 +225,21 @@ def _registration_form_errors(page, url, site):
     expect(page.locator("#form-errors")).to_be_focused()
 
 
+def _participant(page, url, site):
+    page.goto(f"{url}/portal/participant/{site.member.pk}/")
+
+
 def _programme(page, url, site):
     site.programme()
     page.goto(f"{url}/programme/")
+
+
+def _now_and_next(page, url, site):
+    site.programme()
+    page.goto(f"{url}/programme/now/")
+    page.locator("#now-pause").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#now-pause")).to_have_attribute("aria-pressed", "true")
 
 
 def _signatories(page, url, site):
@@ -257,7 +270,9 @@ PAGES = {
     "delegation": (_delegation, True),
     "registration-form": (_registration_form, True),
     "registration-form-errors": (_registration_form_errors, True),
+    "participant": (_participant, True),
     "programme": (_programme, False),
+    "now-and-next": (_now_and_next, False),
     "signatories": (_signatories, False),
     "scanner-setup": (_scanner_setup, False),
     "scanner": (_scanner, False),
@@ -284,9 +299,12 @@ def test_no_wcag_violations(live_server, browser, name, language):
         found = {}
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
-            violations = axe_violations(page)
-            if violations:
-                found[width] = describe(violations)
+            problems = describe(axe_violations(page))
+            # WCAG 1.4.10 (reflow): nothing scrolls sideways on a phone.
+            if page.evaluate(SIDEWAYS):
+                problems += f"\n- the page scrolls sideways at {width} px"
+            if problems:
+                found[width] = problems.strip()
         assert found == {}, f"{name} in {language} ({page.url}):\n" + "\n".join(
             f"at {width} px:\n{text}" for width, text in found.items()
         )
