@@ -237,6 +237,25 @@ class ProgrammeRole(models.Model):
     email = models.EmailField(_("email"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     speaker_key = models.CharField(max_length=320, editable=False, db_index=True)
+    # Copies of the item's event, times and cancellation, so that the
+    # database holds the speaker rule itself: an exclusion constraint sees
+    # one table only. On PostgreSQL a foreign key on these columns (with the
+    # item's id) cascades every change of the item to them, so they cannot
+    # drift (migration 0006); ``copy_item`` fills them for a new row.
+    # (blank: filled by ``clean()``, after the field checks.)
+    event = models.ForeignKey(
+        "hanoi_event.Event",
+        on_delete=models.CASCADE,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("event"),
+    )
+    starts_at = models.DateTimeField(_("starts"), blank=True, editable=False)
+    ends_at = models.DateTimeField(_("ends"), blank=True, editable=False)
+    item_cancelled = models.BooleanField(
+        _("item cancelled"), default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("chair or speaker")
@@ -251,11 +270,21 @@ class ProgrammeRole(models.Model):
             raise ValidationError(
                 {"name": _("Choose a participant or give the speaker's name.")}
             )
+        if self.item_id or getattr(self, "item", None) is not None:
+            self.copy_item(self.item)
         self.speaker_key = speaker_key(
             participant_email=self.participant.email if self.participant_id else "",
             email=self.email,
             name=self.display_name,
         )
+
+    def copy_item(self, item: ProgrammeItem) -> None:
+        """Take ``item``'s event, times and cancellation (as the database
+        keeps them in step)."""
+        self.event_id = item.event_id
+        self.starts_at = item.starts_at
+        self.ends_at = item.ends_at
+        self.item_cancelled = item.is_cancelled
 
     @property
     def display_name(self) -> str:

@@ -26,6 +26,7 @@ from ..models import ProgrammeItem, ProgrammeRole, Registration, Release, Room
 from .seats import seats_fill
 
 EXCLUSION_CONSTRAINT = "programme_item_room_no_overlap"
+SPEAKER_CONSTRAINT = "programme_role_speaker_no_overlap"
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,10 @@ def programme_item_save(
     somewhere else at the same time, a time outside the event's days.
 
     The room row is locked first, so two bookings of one room are decided
-    one after the other; on PostgreSQL an exclusion constraint backs the
-    room rule. Seats freed by a larger capacity go to the waiting list."""
+    one after the other; on PostgreSQL exclusion constraints back the room
+    and the speaker rules (a save that loses a race to either is refused
+    with the same kind of message). Seats freed by a larger capacity go to
+    the waiting list."""
     if item.room_id:
         Room.objects.select_for_update().filter(pk=item.room_id).first()
     roles = _roles_from_specs(speakers) if speakers is not None else None
@@ -124,20 +127,58 @@ def programme_item_save(
     try:
         with transaction.atomic():
             item.save()
+            _save_roles(item, roles)
     except IntegrityError as exc:
-        if EXCLUSION_CONSTRAINT in str(exc):
-            raise ValidationError(
-                {"room": _("The room was just booked at this time by another item.")}
-            ) from exc
-        raise
-    if roles is not None:
-        item.roles.all().delete()
-        for role in roles:
-            role.item = item
-        ProgrammeRole.objects.bulk_create(roles)
+        error = constraint_error(exc, item, keys)
+        if error is exc:
+            raise
+        raise error from exc
     seats_fill(item=item)
     programme_changed(item.event_id)
     return item
+
+
+def _save_roles(item: ProgrammeItem, roles: list[ProgrammeRole] | None) -> None:
+    """Replace the item's chairs and speakers with ``roles`` (None: keep
+    them), each with the copies of the item's event, times and cancellation
+    that the database's speaker rule reads."""
+    if roles is None:
+        # PostgreSQL cascades the item's changes to the copies itself; this
+        # keeps them in step on other databases.
+        ProgrammeRole.objects.filter(item=item).update(
+            event_id=item.event_id,
+            starts_at=item.starts_at,
+            ends_at=item.ends_at,
+            item_cancelled=item.is_cancelled,
+        )
+        return
+    item.roles.all().delete()
+    for role in roles:
+        role.item = item
+        role.copy_item(item)
+    ProgrammeRole.objects.bulk_create(roles)
+
+
+def constraint_error(
+    exc: IntegrityError,
+    item: ProgrammeItem,
+    speakers: Sequence[tuple[str, str]] | None = None,
+) -> Exception:
+    """The ValidationError to show for ``exc``, raised by the database when
+    another save took the room, or one of the speakers, at the same time
+    between our checks and our write (the other save has committed: the
+    message names its item). Any other IntegrityError is returned as it is."""
+    text = str(exc)
+    if EXCLUSION_CONSTRAINT in text:
+        return ValidationError(
+            {"room": _("The room was just booked at this time by another item.")}
+        )
+    if SPEAKER_CONSTRAINT in text:
+        clashes = _speaker_errors(item, speakers) or [
+            _("A speaker of this item was just given another item at this time.")
+        ]
+        return ValidationError({"roles": clashes})
+    return exc
 
 
 # Releases ---------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from sessions.enums import ProgrammeItemKind, SpeakerRole
-from sessions.models import ProgrammeItem
+from sessions.models import ProgrammeItem, ProgrammeRole
 from sessions.services import SpeakerSpec, programme_item_save
 from tests.factories import RoomFactory
 
@@ -157,3 +157,116 @@ def test_postgresql_refuses_overlapping_rows_that_skip_the_checks(future_event):
         ]
     )
     assert ProgrammeItem.objects.count() == 3
+
+
+def _role(item, name="Amina Diallo", email="amina@example.org", **kwargs):
+    """A chair or speaker row written past the services' checks (``clean()``
+    only fills the copies of the item's times and the speaker key)."""
+    role = ProgrammeRole(item=item, name=name, email=email, **kwargs)
+    role.clean()
+    return role
+
+
+def test_postgresql_refuses_a_speaker_in_two_places_that_skips_the_checks(
+    future_event,
+):
+    """The speaker rule as a database constraint: a row written past the
+    services' checks (a race between two saves, a bulk write) is refused."""
+    first = ProgrammeItem.objects.create(
+        **_fields(_item(future_event, None, "Ransomware", 2, "09:00", "10:15"))
+    )
+    other = ProgrammeItem.objects.create(
+        **_fields(_item(future_event, None, "Fraud", 2, "10:00", "11:00"))
+    )
+    _role(first).save()
+    # The same person twice in one item (chair and speaker) is one place.
+    _role(first, role=SpeakerRole.SPEAKER).save()
+
+    with pytest.raises(IntegrityError, match="programme_role_speaker_no_overlap"):
+        with transaction.atomic():
+            _role(other, name="A. Diallo").save()
+    assert ProgrammeRole.objects.count() == 2
+
+
+def test_postgresql_moves_the_copies_with_the_item_and_refuses_a_clash(future_event):
+    """Moving or cancelling an item moves its rows' copies in the same
+    statement (the foreign key cascades): a move into a speaker's other item
+    is refused by the database, and a row whose copies differ from its item
+    cannot be written."""
+    first = ProgrammeItem.objects.create(
+        **_fields(_item(future_event, None, "Ransomware", 2, "09:00", "10:15"))
+    )
+    later = ProgrammeItem.objects.create(
+        **_fields(_item(future_event, None, "Fraud", 2, "11:00", "12:00"))
+    )
+    _role(first).save()
+    _role(later).save()
+
+    with pytest.raises(IntegrityError, match="programme_role_speaker_no_overlap"):
+        with transaction.atomic():
+            ProgrammeItem.objects.filter(pk=later.pk).update(starts_at=at(2, "10:00"))
+    with pytest.raises(IntegrityError, match="programme_role_item_copy"):
+        with transaction.atomic():
+            ProgrammeRole.objects.create(
+                item=later,
+                name="Li Wei",
+                speaker_key="e:li@example.org",
+                event=future_event,
+                starts_at=at(2, "08:00"),  # not the item's times
+                ends_at=at(2, "12:00"),
+            )
+
+    ProgrammeItem.objects.filter(pk=first.pk).update(is_cancelled=True)
+    ProgrammeItem.objects.filter(pk=later.pk).update(
+        starts_at=at(2, "09:30"), ends_at=at(2, "10:30")
+    )
+    assert list(
+        ProgrammeRole.objects.order_by("item__title").values_list(
+            "item__title", "starts_at", "ends_at", "item_cancelled"
+        )
+    ) == [
+        ("Fraud", at(2, "09:30"), at(2, "10:30"), False),
+        ("Ransomware", at(2, "09:00"), at(2, "10:15"), True),
+    ]
+
+
+def test_a_speaker_race_lost_to_the_database_is_a_message_naming_the_other(
+    future_event, monkeypatch
+):
+    """When the checks pass but the database refuses (the other save
+    committed in between), the service answers as the checks would."""
+    from sessions.services import programme as programme_services
+
+    programme_item_save(
+        item=_item(future_event, None, "Ransomware", 2, "09:00", "10:15"),
+        speakers=[SpeakerSpec(name="Amina Diallo", email="amina@example.org")],
+    )
+    checks = iter([[]])  # the first check sees nothing: the race
+    real = programme_services._speaker_errors
+    monkeypatch.setattr(
+        programme_services,
+        "_speaker_errors",
+        lambda item, speakers: next(checks, None) or real(item, speakers),
+    )
+
+    with pytest.raises(ValidationError) as excinfo:
+        programme_item_save(
+            item=_item(future_event, None, "Fraud", 2, "10:00", "11:00"),
+            speakers=[SpeakerSpec(name="A. Diallo", email="amina@example.org")],
+        )
+
+    assert excinfo.value.message_dict == {
+        "roles": [
+            "A. Diallo speaks at the same time in “Ransomware” "
+            "(Sat 26 Oct, 09:00–10:15 (Asia/Ho_Chi_Minh))."
+        ]
+    }
+    assert list(ProgrammeItem.objects.values_list("title", flat=True)) == ["Ransomware"]
+
+
+def _fields(item: ProgrammeItem) -> dict:
+    return {
+        f.name: getattr(item, f.name)
+        for f in ProgrammeItem._meta.concrete_fields
+        if not f.primary_key and f.name != "updated_at"
+    }
