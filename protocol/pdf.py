@@ -114,6 +114,22 @@ def visual(text: str) -> str:
     return get_display(arabic_reshaper.reshape(text))
 
 
+def text_alignment() -> int:
+    """Paragraphs start on the right in a right-to-left language (Arabic)."""
+    from django.utils import translation
+    from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+
+    return TA_RIGHT if translation.get_language_bidi() else TA_LEFT
+
+
+def in_reading_order(cells: list) -> list:
+    """A table row's cells, mirrored in a right-to-left language (the first
+    column on the right)."""
+    from django.utils import translation
+
+    return list(reversed(cells)) if translation.get_language_bidi() else list(cells)
+
+
 def markup(text: str, *, bold: bool = False) -> str:
     """Paragraph markup for ``text`` with each run in a font that has it."""
     register_fonts()

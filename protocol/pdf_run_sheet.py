@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from hanoi_event.formatting import format_datetime
 
-from .pdf import BASE, markup, register_fonts
+from .pdf import BASE, in_reading_order, markup, register_fonts, text_alignment
 
 
 def run_sheet_pdf(*, event, ceremony, rows: list[dict]) -> bytes:
@@ -28,8 +28,13 @@ def run_sheet_pdf(*, event, ceremony, rows: list[dict]) -> bytes:
         bottomMargin=15 * mm,
         title=_("Run sheet"),
     )
-    title = ParagraphStyle("title", fontName=BASE, fontSize=14, leading=18)
-    cell = ParagraphStyle("cell", fontName=BASE, fontSize=9, leading=12)
+    align = text_alignment()
+    title = ParagraphStyle(
+        "title", fontName=BASE, fontSize=14, leading=18, alignment=align
+    )
+    cell = ParagraphStyle(
+        "cell", fontName=BASE, fontSize=9, leading=12, alignment=align
+    )
     story = [
         Paragraph(markup(_("Signing ceremony: run sheet")), title),
         Paragraph(
@@ -48,24 +53,33 @@ def run_sheet_pdf(*, event, ceremony, rows: list[dict]) -> bytes:
         _("Full powers"),
         _("Signed"),
     ]
-    data = [[Paragraph(markup(h, bold=True), cell) for h in header]]
+    data = [in_reading_order([Paragraph(markup(h, bold=True), cell) for h in header])]
     for row in rows:
         data.append(
-            [
-                Paragraph(str(row["slot"]), cell),
-                Paragraph(
-                    markup(format_datetime(row["time"], "short_day_clock")), cell
-                ),
-                Paragraph(markup(row["state"]), cell),
-                Paragraph(markup(row["signatory"]), cell),
-                Paragraph(markup(row["title"]), cell),
-                Paragraph(markup(str(row["full_powers"])), cell),
-                Paragraph(markup(_("Yes") if row["signed"] else "☐"), cell),
-            ]
+            in_reading_order(
+                [
+                    Paragraph(str(row["slot"]), cell),
+                    Paragraph(
+                        markup(
+                            format_datetime(
+                                row["time"], "short_day_clock", tz=event.tzinfo
+                            )
+                        ),
+                        cell,
+                    ),
+                    Paragraph(markup(row["state"]), cell),
+                    Paragraph(markup(row["signatory"]), cell),
+                    Paragraph(markup(row["title"]), cell),
+                    Paragraph(markup(str(row["full_powers"])), cell),
+                    Paragraph(markup(_("Yes") if row["signed"] else "☐"), cell),
+                ]
+            )
         )
     table = Table(
         data,
-        colWidths=[12 * mm, 28 * mm, 55 * mm, 55 * mm, 60 * mm, 40 * mm, 15 * mm],
+        colWidths=in_reading_order(
+            [12 * mm, 28 * mm, 55 * mm, 55 * mm, 60 * mm, 40 * mm, 15 * mm]
+        ),
         repeatRows=1,
     )
     table.setStyle(

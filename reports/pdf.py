@@ -20,7 +20,7 @@ from reportlab.platypus import (
 )
 
 from hanoi_event.formatting import format_date_range, format_datetime
-from protocol.pdf import BASE, BASE_BOLD, markup, register_fonts
+from protocol.pdf import BASE, BASE_BOLD, markup, register_fonts, text_alignment
 
 from .selectors import Section
 
@@ -38,18 +38,40 @@ def list_of_participants_pdf(*, event, sections: list[Section], final: bool) -> 
         bottomMargin=18 * mm,
         title=f"{_('List of Participants')} ({kind})",
     )
-    cover = ParagraphStyle("cover", fontName=BASE_BOLD, fontSize=22, leading=28)
-    heading = ParagraphStyle("heading", fontName=BASE_BOLD, fontSize=15, leading=20)
-    org = ParagraphStyle("org", fontName=BASE_BOLD, fontSize=11, leading=15)
-    person = ParagraphStyle(
-        "person", fontName=BASE, fontSize=9.5, leading=13, leftIndent=6 * mm
+    # Arabic pages read from the right: paragraphs start there, people are
+    # indented from there, the page number sits on the left.
+    align = text_alignment()
+    rtl = bool(align)
+    cover = ParagraphStyle(
+        "cover", fontName=BASE_BOLD, fontSize=22, leading=28, alignment=align
     )
-    text = ParagraphStyle("text", fontName=BASE, fontSize=11, leading=15)
+    heading = ParagraphStyle(
+        "heading", fontName=BASE_BOLD, fontSize=15, leading=20, alignment=align
+    )
+    org = ParagraphStyle(
+        "org", fontName=BASE_BOLD, fontSize=11, leading=15, alignment=align
+    )
+    person = ParagraphStyle(
+        "person",
+        fontName=BASE,
+        fontSize=9.5,
+        leading=13,
+        alignment=align,
+        **{("rightIndent" if rtl else "leftIndent"): 6 * mm},
+    )
+    text = ParagraphStyle(
+        "text", fontName=BASE, fontSize=11, leading=15, alignment=align
+    )
+    footer = ParagraphStyle(
+        "footer", fontName=BASE, fontSize=8, leading=10, alignment=0 if rtl else 2
+    )
 
     def page_number(canvas, document):
         canvas.saveState()
-        canvas.setFont(BASE, 8)
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"{kind} · {document.page}")
+        width = A4[0] - 40 * mm
+        number = Paragraph(markup(f"{kind} · {document.page}"), footer)
+        number.wrapOn(canvas, width, 12 * mm)
+        number.drawOn(canvas, 20 * mm, 8 * mm)
         canvas.restoreState()
 
     story = [
@@ -81,12 +103,15 @@ def list_of_participants_pdf(*, event, sections: list[Section], final: bool) -> 
         for delegation in section.delegations:
             block = [Paragraph(markup(delegation.name, bold=True), org)]
             for p in delegation.people:
-                line = markup(f"{p.honorific} {p.name}".strip())
+                # One line put in visual order as a whole, so that in Arabic
+                # the honorific, the name, the function and "(Head of
+                # Delegation)" follow each other from the right.
+                line = f"{p.honorific} {p.name}".strip()
                 if p.function:
-                    line += ", " + markup(p.function)
+                    line += ", " + p.function
                 if p.is_head:
-                    line += " (" + markup(_("Head of Delegation")) + ")"
-                block.append(Paragraph(line, person))
+                    line += " (" + _("Head of Delegation") + ")"
+                block.append(Paragraph(markup(line), person))
             block.append(Spacer(1, 3 * mm))
             story.append(KeepTogether(block[:3]))
             story.extend(block[3:])

@@ -213,3 +213,26 @@ def test_list_query_count_does_not_grow(admin_client, django_assert_max_num_quer
     with django_assert_max_num_queries(20) as large:
         admin_client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_arabic_pdf_reads_from_the_right_with_its_page_footer_shaped(fixture_event):
+    from django.utils import translation
+    from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+
+    from protocol.pdf import in_reading_order, text_alignment
+
+    with translation.override("ar"):
+        assert text_alignment() == TA_RIGHT
+        assert in_reading_order([1, 2, 3]) == [3, 2, 1]
+        sections = list_of_participants(fixture_event, final=False)
+        data = list_of_participants_pdf(
+            event=fixture_event, sections=sections, final=False
+        )
+        import arabic_reshaper
+
+        footer = arabic_reshaper.reshape(translation.gettext("Provisional list"))
+    assert text_alignment() == TA_LEFT and in_reading_order([1, 2]) == [1, 2]
+    text = PdfReader(io.BytesIO(data)).pages[1].extract_text()
+    # The footer's letters are joined (presentation forms), not isolated
+    # (pypdf gives the text back in reading order).
+    assert f"2 · {footer}" in text
