@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
@@ -24,6 +25,7 @@ from hanoi_event.admin_safety import (
     SafeTabularInline,
     restrict_fields,
 )
+from hanoi_event.formatting import format_datetime
 from hanoi_event.participant_categories import event_categories
 from hanoi_event.selectors import current_event
 
@@ -42,6 +44,7 @@ from .models import (
     SideEventSlot,
     SideEventSpeaker,
 )
+from .services.programme import constraint_error
 
 
 def _in_event_time(value: dt.datetime, item: ProgrammeItem) -> str:
@@ -95,7 +98,24 @@ class ProgrammeRoleInline(SafeTabularInline):
     extra = 0
 
 
+class SaveRefused(Exception):
+    """A save the database refused after the form was valid (another save
+    took the room or a speaker at that moment): everything is rolled back
+    and the form is shown again with ``message``."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 class ProgrammeItemForm(forms.ModelForm):
+    # What the item was when the form was opened: a save by someone else
+    # since then is refused (their changes would otherwise be overwritten).
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Set by the admin when the database refused the save: shown as the
+    # form's error.
+    save_refused = ""
+
     class Meta:
         model = ProgrammeItem
         fields = [
@@ -120,6 +140,53 @@ class ProgrammeItemForm(forms.ModelForm):
                 "[] for every participant."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.save_refused:
+            raise ValidationError(self.save_refused)
+        if self.instance.pk:
+            self._check_version(cleaned)
+        return cleaned
+
+    def _check_version(self, cleaned) -> None:
+        """Refuse a form opened before someone else's save of the item. The
+        room (as the service does) and then the item are locked until the
+        save commits, so two saves at once are decided one after the other:
+        the second sees the first's and is refused here, before anything is
+        written."""
+        if transaction.get_connection().in_atomic_block:
+            room = cleaned.get("room")
+            if room is not None:
+                Room.objects.select_for_update().filter(pk=room.pk).first()
+            query = ProgrammeItem.objects.select_for_update(of=("self",))
+        else:
+            query = ProgrammeItem.objects.all()
+        current = (
+            query.filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        if current is None:
+            raise ValidationError(_("This item was deleted while you were editing it."))
+        if self.data.get(self.add_prefix("version"), "") != current.isoformat():
+            raise ValidationError(
+                _(
+                    "Someone else saved this item while you were editing it (at "
+                    "%(when)s). Your changes are not saved. Open the item again "
+                    "to see what changed, then make your changes again."
+                )
+                % {
+                    "when": format_datetime(
+                        current, "short_datetime", tz=self.instance.event.tzinfo
+                    )
+                }
+            )
 
     def clean_access_categories(self):
         codes = self.cleaned_data["access_categories"]
@@ -171,7 +238,7 @@ class ProgrammeItemAdmin(TransferAdminMixin, SafeModelAdmin):
     autocomplete_fields = ["room"]
     inlines = [ProgrammeRoleInline]
     fieldsets = [
-        (None, {"fields": ["event", "kind", "title", "description"]}),
+        (None, {"fields": ["event", "kind", "title", "description", "version"]}),
         (
             _("Where and when (event time)"),
             {"fields": ["room", "starts_at", "ends_at"]},
@@ -215,7 +282,43 @@ class ProgrammeItemAdmin(TransferAdminMixin, SafeModelAdmin):
     def save_model(self, request, obj, form, change):
         # Under the room lock, with every rule checked again; the chairs and
         # speakers are checked by the inline formset.
-        services.programme_item_save(item=obj)
+        try:
+            services.programme_item_save(item=obj)
+        except ValidationError as exc:
+            raise SaveRefused(" ".join(exc.messages)) from exc
+
+    def save_related(self, request, form, formsets, change):
+        try:
+            with transaction.atomic():
+                super().save_related(request, form, formsets, change)
+        except IntegrityError as exc:
+            speakers = [
+                (f.instance.speaker_key, f.instance.display_name)
+                for formset in formsets
+                if isinstance(formset, ProgrammeRoleFormSet)
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            error = constraint_error(exc, form.instance, speakers)
+            if error is exc:
+                raise
+            raise SaveRefused(" ".join(error.messages)) from exc
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refused = getattr(request, "_programme_save_refused", "")
+        if refused:
+            form = type(form.__name__, (form,), {"save_refused": refused})
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save refused by the database is rolled back whole (the view's
+        transaction) and the form shown again with the reason, as typed."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SaveRefused as refused:
+            request._programme_save_refused = refused.message
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Release)
