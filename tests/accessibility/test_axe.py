@@ -9,6 +9,8 @@ itself is one of the pages checked)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,6 +43,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANGUAGES = ["en", "ar"]
 WIDTHS = [1280, 360]
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+# Full-page screenshots of every page checked go here when set (for a human
+# to look at the layout, right to left above all).
+SHOTS = os.environ.get("A11Y_SCREENSHOTS")
 SIDEWAYS = "() => document.documentElement.scrollWidth > window.innerWidth + 1"
 
 
@@ -305,6 +310,10 @@ def test_no_wcag_violations(live_server, browser, name, language):
                 problems += f"\n- the page scrolls sideways at {width} px"
             if problems:
                 found[width] = problems.strip()
+            if SHOTS:
+                Path(SHOTS).mkdir(parents=True, exist_ok=True)
+                shot = Path(SHOTS) / f"{name}-{language}-{width}.png"
+                page.screenshot(path=str(shot), full_page=True)
         assert found == {}, f"{name} in {language} ({page.url}):\n" + "\n".join(
             f"at {width} px:\n{text}" for width, text in found.items()
         )
