@@ -1,11 +1,16 @@
 // After a failed submit, take keyboard and screen-reader focus to the error
-// summary so the user hears what to correct. Each error in the summary links
-// to its field: following the link puts the focus in the field (a fragment
-// link alone only scrolls) and shows the field's label above it.
+// summary so the user hears what to correct (or, after an action refused
+// without a form, to the first error message). Each error in the summary
+// links to its field: following the link puts the focus in the field (a
+// fragment link alone only scrolls) and shows the field's label above it.
 (function () {
   "use strict";
   var summary = document.getElementById("form-errors");
   if (!summary) {
+    var message = document.querySelector("[data-focus-on-load]");
+    if (message) {
+      message.focus();
+    }
     return;
   }
   summary.focus();

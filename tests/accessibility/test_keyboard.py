@@ -152,6 +152,11 @@ def test_delegate_signs_up_fills_in_and_submits_with_the_keyboard_only(
     # Portal home, the registration, its form.
     tab_to(page, f"main a[href='/portal/participant/{member.pk}/']")
     press_to(page, "Enter", f"**/portal/participant/{member.pk}/")
+    # Submitted too early: the refusal takes the focus.
+    tab_to(page, "main form[action$='/submit/'] button")
+    press_to(page, "Space", f"**/portal/participant/{member.pk}/")
+    expect(page.locator("main [role=alert]").first).to_be_focused()
+    expect(page.locator("#participant-status")).to_have_text("Nominated")
     tab_to(page, f"main a[href='/portal/participant/{member.pk}/edit/']")
     press_to(page, "Enter", f"**/portal/participant/{member.pk}/edit/")
     expect(page.locator("h1")).to_have_text("Registration data")
