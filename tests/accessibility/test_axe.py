@@ -49,11 +49,6 @@ SHOTS = os.environ.get("A11Y_SCREENSHOTS")
 SIDEWAYS = "() => document.documentElement.scrollWidth > window.innerWidth + 1"
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def utc(day: int, hhmm: str) -> dt.datetime:
     """``hhmm`` in Hanoi on day ``day`` of the event (25-26 October 2025),
     as a UTC instant."""

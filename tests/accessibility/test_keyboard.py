@@ -43,23 +43,6 @@ _FOCUSED = """(selector) => {
 }"""
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def keyboard_page(browser):
-    context = browser.new_context(
-        locale="en-GB", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 60) -> list:
     """Press Tab (Shift+Tab) until the element matching ``selector`` has the
     focus; each element passed on the way must show a focus ring. Returns
@@ -106,10 +89,9 @@ def passport_photo() -> bytes:
 
 
 def test_delegate_signs_up_fills_in_and_submits_with_the_keyboard_only(
-    live_server, keyboard_page, settings
+    live_server, page, settings
 ):
     settings.SITE_URL = live_server.url
-    page = keyboard_page
     event = EventFactory(is_current=True)
     viet_nam = StateFactory(name="Viet Nam", iso2="VN", iso3="VNM")
     delegation = DelegationFactory(
@@ -227,9 +209,8 @@ def test_delegate_signs_up_fills_in_and_submits_with_the_keyboard_only(
 
 
 def test_focal_point_signs_in_nominates_and_changes_language_with_the_keyboard(
-    live_server, keyboard_page
+    live_server, page
 ):
-    page = keyboard_page
     user = VerifiedUserFactory(email="lan@mofa.example")
     user.set_password(PASSWORD)
     user.save()
