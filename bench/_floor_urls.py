@@ -1,6 +1,8 @@
 """The floor of bench/checkin.py: a bare Django view that reads one row by
-primary key and answers it as JSON, served by the same gunicorn, settings
-and middleware as the check-in API. Not part of the product's URLs."""
+primary key and answers it as JSON, served by the same gunicorn, settings,
+WSGI application and middleware as the check-in API: its path is under the
+device API's prefix (checkin/wsgi.py), so it goes through the same handler.
+Not part of the product's URLs."""
 
 from django.http import Http404, JsonResponse
 from django.urls import path
@@ -20,4 +22,5 @@ def floor(request, pk: int):
     return JsonResponse(row)
 
 
-urlpatterns = [path("bench/floor/<int:pk>/", floor), *product_urlpatterns]
+FLOOR_PATH = "api/checkin/bench-floor/"
+urlpatterns = [path(f"{FLOOR_PATH}<int:pk>/", floor), *product_urlpatterns]

@@ -9,13 +9,14 @@ import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanoi_event.models import Event
 
 from ..models import Device
+from ._sql import fetchone, from_row, in_model_order
 
 SETUP_CODE_VALIDITY = dt.timedelta(hours=24)
 # How often the "last seen" time is written (not on every scan).
@@ -116,22 +117,39 @@ def device_revoke(*, device: Device) -> Device:
     return device
 
 
+_DEVICE_COLUMNS = in_model_order(Device, ("id", "event_id", "name", "last_seen_at"))
+_device_sql: str | None = None
+
+
+def _device_by_token_sql() -> str:
+    # Written once per process: every request of a device reads it.
+    global _device_sql
+    if _device_sql is None:
+        quote = connection.ops.quote_name
+        meta = Device._meta
+
+        def column(name: str) -> str:
+            return quote(meta.get_field(name).column)
+
+        _device_sql = (
+            f"SELECT {', '.join(column(n) for n in _DEVICE_COLUMNS)} "
+            f"FROM {quote(meta.db_table)} WHERE {column('token_hash')} = %s "
+            f"AND {column('revoked_at')} IS NULL"
+        )
+    return _device_sql
+
+
 def device_for_token(token: str) -> Device | None:
-    """The enrolled, not revoked device holding ``token``, else None."""
+    """The enrolled, not revoked device holding ``token``, else None (read
+    on every request: a revoked token is refused at once). Its "last seen"
+    time is written at most once a minute."""
     if not token or len(token) > 128:
         return None
-    device = next(
-        iter(
-            Device.objects.filter(
-                token_hash=hash_secret(token), revoked_at__isnull=True
-            )
-            .only("event_id", "name", "last_seen_at")
-            .order_by()
-        ),
-        None,
-    )
-    if device is not None:
-        now = timezone.now()
-        if device.last_seen_at is None or now - device.last_seen_at > _LAST_SEEN_EVERY:
-            Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+    row = fetchone(_device_by_token_sql(), [hash_secret(token)])
+    if row is None:
+        return None
+    device = from_row(Device, _DEVICE_COLUMNS, row)
+    now = timezone.now()
+    if device.last_seen_at is None or now - device.last_seen_at > _LAST_SEEN_EVERY:
+        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
     return device
