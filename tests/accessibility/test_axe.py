@@ -22,7 +22,12 @@ from accreditation import services as accreditation
 from checkin import services as checkin
 from checkin.models import Gate
 from delegations import services as delegations
-from delegations.enums import DelegationRole, DelegationStatus, ProtocolRank
+from delegations.enums import (
+    DelegationRole,
+    DelegationStatus,
+    ParticipantStatus,
+    ProtocolRank,
+)
 from protocol import services as protocol
 from sessions.enums import ProgrammeItemKind
 from sessions.models import ProgrammeItem
@@ -62,7 +67,11 @@ class Site:
     (also a delegate) and a member with data still missing."""
 
     def __init__(self):
-        self.event = EventFactory(is_current=True, short_name="Hanoi 2025")
+        self.event = EventFactory(
+            is_current=True,
+            name="Signing Conference for the UN Convention against Cybercrime",
+            short_name="Hanoi 2025",
+        )
         self.focal_point = VerifiedUserFactory(email="lan@mofa.example")
         self.delegation = DelegationFactory(
             event=self.event,
@@ -77,6 +86,7 @@ class Site:
             given_names="Lan",
             family_name="Nguyen",
             role=DelegationRole.HEAD,
+            status=ParticipantStatus.NOMINATED,
         )
         self.member = delegations.participant_nominate(
             delegation=self.delegation,
@@ -161,7 +171,10 @@ class Site:
             name="North entry",
             zone=self.event.zones.get(code="venue"),
         )
-        accreditation.accreditation_approve(participant=self.own, decided_by=None)
+        self.guest = ParticipantFactory(
+            delegation=self.delegation, given_names="Hoa", family_name="Le"
+        )
+        accreditation.accreditation_approve(participant=self.guest, decided_by=None)
         _device, code = checkin.device_create(
             event=self.event, name="Gate phone", by=None
         )
@@ -256,10 +269,10 @@ def _scanner(page, url, site):
     code = site.gate_device()
     page.goto(f"{url}/checkin/?setup={code}")
     expect(page.locator("#gate")).to_contain_text("North entry")
-    badge = accreditation.valid_badge(site.own)
+    badge = accreditation.valid_badge(site.guest)
     page.locator("#code").fill(str(badge.number))
     page.locator("#manual button").click()
-    expect(page.locator("#person-name")).to_have_text(site.own.full_name)
+    expect(page.locator("#person-name")).to_have_text(site.guest.full_name)
 
 
 # name: (how to get there, signed in as the focal point)
