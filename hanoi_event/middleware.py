@@ -11,6 +11,8 @@ class EventTimezoneMiddleware:
 
     def __call__(self, request):
         event = current_event()
+        # Read once per request: views may use it instead of asking again.
+        request.current_event = event
         if event is not None:
             timezone.activate(event.tzinfo)
         else:

@@ -14,8 +14,9 @@ import datetime as dt
 import threading
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -197,35 +198,64 @@ def _filters(request) -> dict[str, str]:
     }
 
 
+# Stands for the requester's CSRF token in a page kept in the cache.
+_CSRF_PLACEHOLDER = "programme-page-csrf-token"
+
+
 def programme(request):
     """The public programme. The page's content (heading, filters, list) is
     kept in the cache under everything that changes it
-    (``sessions.caching``); only the frame around it (navigation, language
-    form with its CSRF token, messages) is rendered for each request."""
-    event = current_event()
+    (``sessions.caching``). For a visitor who is not signed in and has no
+    messages waiting, so is the whole page, with their own CSRF token (the
+    language form's) put in for each request; for others the frame around
+    the content (navigation, messages) is rendered for each request."""
+    event = getattr(request, "current_event", None) or current_event()
     if event is None:
         raise Http404(_("There is no event."))
     participant = selectors.participant_for_user(request.user, event)
     filters = _filters(request)
-    key = caching.page_key(
-        event.pk,
+    parts = (
         event.time_zone,
         event.short_name,
-        caching.programme_version(event.pk),
         get_language(),
         timezone.get_current_timezone_name(),
         sorted(filters.items()),
         participant.pk if participant is not None else None,
     )
-    content = cache.get(key)
-    if content is None:
-        content = _programme_content(request, event, participant, filters)
-        cache.set(key, content, caching.PAGE_SECONDS)
-    return render(
-        request,
-        "public/programme.html",
+
+    def content() -> str:
         # Rendered by our own template, escaped there.
-        {"event": event, "content": mark_safe(content)},  # noqa: S308
+        return mark_safe(  # noqa: S308
+            caching.cached_page(
+                event.pk,
+                parts,
+                lambda: _programme_content(request, event, participant, filters),
+            )
+        )
+
+    if not _page_is_shared(request):
+        return render(
+            request, "public/programme.html", {"event": event, "content": content()}
+        )
+    page = caching.cached_page(
+        event.pk,
+        ("page", request.get_full_path(), *parts),
+        lambda: render_to_string(
+            "public/programme.html",
+            {"event": event, "content": content(), "csrf_token": _CSRF_PLACEHOLDER},
+            request,
+        ),
+    )
+    return HttpResponse(page.replace(_CSRF_PLACEHOLDER, get_token(request)))
+
+
+def _page_is_shared(request) -> bool:
+    """Whether the whole page is the same for everyone who sends this
+    request: not signed in (no session), no messages waiting."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
     )
 
 

@@ -72,7 +72,7 @@ def test_a_second_request_is_served_from_the_cache_without_reading_the_programme
     assert response.status_code == 200
     assert titles(response) == ["Opening panel", "Ransomware"]
     assert "event_sessions_" not in tables  # no release, no seat counts
-    assert len(ctx.captured_queries) == 2  # the current event (middleware, view)
+    assert len(ctx.captured_queries) == 1  # the current event (middleware)
 
 
 def test_a_seat_taken_shows_at_once(client, programme):
@@ -176,3 +176,36 @@ def test_the_frame_is_rendered_for_each_request(client, programme):
         {"language": "fr", "next": URL, "csrfmiddlewaretoken": token.group(1)},
     )
     assert response.status_code == 302
+
+
+def test_a_visitors_page_and_a_signed_in_page_are_never_mixed(client, programme):
+    anonymous = client.get(URL)
+    client.force_login(UserFactory())
+    signed_in = client.get(URL)
+    client.logout()
+    anonymous_again = client.get(URL)
+
+    assert "Sign out" not in anonymous.text
+    assert "Sign out" in signed_in.text
+    assert "My agenda" in signed_in.text
+    assert "Sign out" not in anonymous_again.text
+    assert (
+        titles(signed_in)
+        == titles(anonymous_again)
+        == [
+            "Opening panel",
+            "Ransomware",
+        ]
+    )
+
+
+def test_a_visitors_page_comes_whole_from_the_cache(client, programme):
+    client.get(URL, {"type": "panel"})
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL, {"type": "panel"})
+
+    assert titles(response) == ["Opening panel"]
+    assert 'name="next" type="hidden" value="/programme/?type=panel"' in response.text
+    assert "programme-page-csrf-token" not in response.text
+    assert len(ctx.captured_queries) == 1
