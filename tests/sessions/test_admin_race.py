@@ -3,11 +3,9 @@ one who saves second gets a clear message in the form (their changes are
 not saved, nothing half-written), never an error page; a save the database
 refuses (a room or a speaker taken at that moment) is a message too."""
 
-import threading
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -19,6 +17,7 @@ from tests.conftest import staff_two_factor_pass
 from tests.factories import EventFactory, RoomFactory, UserFactory
 
 from .conftest import FIRST_DAY, at
+from .test_seats import _run_in_threads
 
 CHANGED = "Someone else saved this item while you were editing it"
 
@@ -87,47 +86,36 @@ def _organizer():
     return client
 
 
+def _panel(event, title, room, start, end, speaker) -> ProgrammeItem:
+    """A panel on day 2 in a new room ``room``, saved with ``speaker``."""
+    return programme_item_save(
+        item=ProgrammeItem(
+            event=event,
+            room=RoomFactory(event=event, name=room),
+            kind="panel",
+            title=title,
+            starts_at=at(2, start),
+            ends_at=at(2, end),
+        ),
+        speakers=[speaker],
+    )
+
+
 @pytest.fixture
 def setup(db):
     event = EventFactory(
         start_date=FIRST_DAY, end_date=FIRST_DAY.replace(day=26), is_current=True
     )
-    item = programme_item_save(
-        item=ProgrammeItem(
-            event=event,
-            room=RoomFactory(event=event, name="Meeting Room 4"),
-            kind="panel",
-            title="Ransomware",
-            starts_at=at(2, "09:00"),
-            ends_at=at(2, "10:15"),
-        ),
-        speakers=[SpeakerSpec(role=SpeakerRole.CHAIR, name="Amina Diallo")],
+    item = _panel(
+        event,
+        "Ransomware",
+        "Meeting Room 4",
+        "09:00",
+        "10:15",
+        SpeakerSpec(role=SpeakerRole.CHAIR, name="Amina Diallo"),
     )
     url = reverse("admin:event_sessions_programmeitem_change", args=[item.pk])
     return event, item, url
-
-
-def _run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, function):
-        try:
-            barrier.wait(30)
-            results[index] = function()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -140,7 +128,7 @@ def test_two_organizers_saving_one_item_at_once(setup):
     bob_data["title"] = ["Ransomware and extortion"]
     bob_data["roles-0-name"] = ["Li Wei"]
 
-    results = _run_together(
+    results = _run_in_threads(
         [lambda: alice.post(url, alice_data), lambda: bob.post(url, bob_data)]
     )
 
@@ -189,16 +177,13 @@ def test_a_speaker_the_database_refuses_is_a_message_and_nothing_is_saved(
     another item took the speaker (a race): the database refuses, the whole
     save is rolled back and the form says why, naming the other item."""
     event, item, url = setup
-    programme_item_save(
-        item=ProgrammeItem(
-            event=event,
-            room=RoomFactory(event=event, name="Plenary Hall"),
-            kind="panel",
-            title="Fraud",
-            starts_at=at(2, "10:00"),
-            ends_at=at(2, "11:00"),
-        ),
-        speakers=[SpeakerSpec(name="Li Wei", email="li@example.org")],
+    _panel(
+        event,
+        "Fraud",
+        "Plenary Hall",
+        "10:00",
+        "11:00",
+        SpeakerSpec(name="Li Wei", email="li@example.org"),
     )
     alice = _organizer()
     data = form_data(alice.get(url))
