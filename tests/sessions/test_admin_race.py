@@ -207,3 +207,35 @@ def test_a_speaker_the_database_refuses_is_a_message_and_nothing_is_saved(
         ("Fraud", "Li Wei"),
         ("Ransomware", "Amina Diallo"),
     ]
+
+
+@pytest.mark.django_db
+def test_an_item_added_with_a_chair_keeps_the_copies_of_its_times(setup):
+    event, _item, _url = setup
+    alice = _organizer()
+    add = reverse("admin:event_sessions_programmeitem_add")
+    data = form_data(alice.get(add))
+    data.update(
+        {
+            "event": [str(event.pk)],
+            "kind": ["panel"],
+            "title": ["Capacity building"],
+            "starts_at_0": ["2030-10-25"],
+            "starts_at_1": ["14:00"],
+            "ends_at_0": ["2030-10-25"],
+            "ends_at_1": ["15:00"],
+            "roles-TOTAL_FORMS": ["1"],
+            "roles-0-role": ["chair"],
+            "roles-0-name": ["Olga Petrova"],
+            "roles-0-order": ["0"],
+        }
+    )
+
+    assert alice.post(add, data).status_code == 302
+    role = ProgrammeRole.objects.get(name="Olga Petrova")
+    assert (role.event_id, role.starts_at, role.ends_at, role.item_cancelled) == (
+        event.pk,
+        at(1, "14:00"),
+        at(1, "15:00"),
+        False,
+    )
