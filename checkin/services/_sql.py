@@ -17,22 +17,24 @@ PgBouncer would need its prepared-statement support.
 from __future__ import annotations
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 
 def fetchone(sql: str, params: list) -> tuple | None:
-    """Run ``sql`` prepared on the current connection; its first row. (On
-    SQLite, the embedded default for a local try-out, through Django's
+    """Run ``sql`` (a statement that returns rows: SELECT, INSERT ...
+    RETURNING) prepared on the current connection; its first row or None.
+    (On SQLite, the embedded default for a local try-out, through Django's
     cursor.)"""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone() if cursor.description else None
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        with psycopg.Cursor(connection.connection) as cursor:
+            return cursor.fetchone()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        with psycopg.Cursor(db.connection) as cursor:
             cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone() if cursor.description else None
+            return cursor.fetchone()
 
 
 def in_model_order(model, names: tuple[str, ...]) -> tuple[str, ...]:
