@@ -49,11 +49,13 @@ def programme_version(event_id: int) -> int:
 # after one small read of the counter from the shared cache (a page of the
 # programme is some 150 kB: not read from Redis on every request).
 _LOCAL_PAGES = 32
-_local: OrderedDict[str, tuple[int, str]] = OrderedDict()
+_local: OrderedDict[str, tuple[int, str | bytes]] = OrderedDict()
 _local_lock = threading.Lock()
 
 
-def cached_page(event_id: int, parts: tuple, render: Callable[[], str]) -> str:
+def cached_page(
+    event_id: int, parts: tuple, render: Callable[[], str | bytes]
+) -> str | bytes:
     """The page of ``event_id`` made of ``parts`` (everything it depends on
     but the change counter) from the cache, or ``render()`` stored there.
     A page is kept with the counter it was rendered under and served only

@@ -244,9 +244,11 @@ def programme(request):
             "public/programme.html",
             {"event": event, "content": content(), "csrf_token": _CSRF_PLACEHOLDER},
             request,
-        ),
+        ).encode(),
     )
-    return HttpResponse(page.replace(_CSRF_PLACEHOLDER, get_token(request)))
+    return HttpResponse(
+        page.replace(_CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    )
 
 
 def _page_is_shared(request) -> bool:
