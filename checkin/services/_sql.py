@@ -3,12 +3,13 @@ presence and log row): statements written once per process from the models'
 own table and column names, run as prepared statements, rows turned into
 model instances with ``Model.from_db``.
 
-Prepared: PostgreSQL plans each of these statements once per connection
-(persistent connections: CONN_MAX_AGE) instead of for every scan; planning
-the badge's four-table read cost more than running it. Django's cursors bind
-parameters on the client and never prepare, so these statements go through a
-server-binding psycopg cursor on Django's own connection (same transaction;
-errors wrapped as Django's, IntegrityError included). They are not in
+Prepared: with persistent connections (CONN_MAX_AGE, 60 s in production),
+PostgreSQL plans each of these statements once per connection instead of
+for every scan; planning the badge's four-table read cost more than running
+it. Django's cursors bind parameters on the client and never prepare, so
+these statements go through a server-binding psycopg cursor on Django's own
+connection (same transaction; errors wrapped as Django's, IntegrityError
+included). They are not in
 Django's query log (``CaptureQueriesContext``). Needs PostgreSQL, as the
 project does in production and in the tests; a transaction-pooling
 PgBouncer would need its prepared-statement support.
@@ -18,6 +19,9 @@ from __future__ import annotations
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+# psycopg prepares a statement run this many times, or when asked.
+_NEVER_BY_COUNT = 2**31
 
 
 def fetchone(sql: str, params: list) -> tuple | None:
@@ -31,9 +35,18 @@ def fetchone(sql: str, params: list) -> tuple | None:
             cursor.execute(sql, params)
             return cursor.fetchone()
     db.ensure_connection()
+    # A connection closed after each request (CONN_MAX_AGE=0, the local
+    # default) would prepare again every time: an extra round trip.
+    prepare = db.settings_dict.get("CONN_MAX_AGE") != 0
+    if prepare and db.connection.prepare_threshold is None:
+        # Django turns psycopg's preparing off (prepare_threshold None), and
+        # then psycopg prepares nothing, even when asked. Django's own
+        # cursors bind on the client and never prepare, whatever this says:
+        # only the statements here that ask for it are prepared.
+        db.connection.prepare_threshold = _NEVER_BY_COUNT
     with db.wrap_database_errors:
         with psycopg.Cursor(db.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
+            cursor.execute(sql, params, prepare=prepare or None)
             return cursor.fetchone()
 
 

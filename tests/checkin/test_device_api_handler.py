@@ -155,3 +155,32 @@ def test_bad_scan_input_is_a_400_with_the_fields(api, setup, body, expected):
 
     assert (response.status_code, response.json()) == (400, expected)
     assert Scan.objects.count() == 0
+
+
+def test_scans_on_a_persistent_connection_use_prepared_statements(setup):
+    from django.db import connection
+
+    from accreditation import services as accreditation
+    from checkin.services import device_for_token, scan_perform
+
+    connection.settings_dict["CONN_MAX_AGE"] = 60
+    try:
+        device = device_for_token(setup.token)
+        first, _ = scan_perform(
+            gate=setup.entry, code=setup.qr, device=device, nonce="p-1"
+        )
+        again, _ = scan_perform(
+            gate=setup.entry,
+            code=accreditation.badge_qr_text(setup.badge),
+            device=device,
+            nonce="p-2",
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = 0
+
+    assert (first.verdict, again.verdict) == ("valid", "already_inside")
+    assert len(prepared) == 4  # the device, the badge, the presence, the scan
+    assert any("FOR UPDATE OF b" in statement for statement in prepared)
