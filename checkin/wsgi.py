@@ -3,7 +3,7 @@
 At the gates every scan is one request, 2,500 of them in the morning's
 hour. The site's middleware is for people in browsers (sessions, messages,
 the account's language cookie, the staff two-factor gate, the history's
-user, the event's time zone, the pages' Content-Security-Policy) and cost
+user, the event's time zone, a nonce per page for its scripts) and cost
 more than settling the scan itself; a device sends its token with every
 request and gets JSON. So ``hanoi_event/wsgi.py`` hands every path under
 ``DEVICE_API_PREFIX`` to ``DeviceApiHandler``: Django's own WSGI handler
@@ -14,7 +14,10 @@ connections) with only:
 - ``LocaleMiddleware``: the verdict's words in the page's language (the
   language cookie, else Accept-Language);
 
-and, as CommonMiddleware does, the answer's Content-Length.
+and, as CommonMiddleware does, the answer's Content-Length; and as constants
+the headers the site's other answers get from their middleware (a
+Content-Security-Policy that allows nothing, X-Frame-Options, the
+Permissions-Policy).
 
 DRF's device-token authentication, the views' permission checks and the
 services are the same as through the full stack (the tests' client runs the
@@ -28,7 +31,14 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 from django.utils.module_loading import import_string
 
+from hanoi_event.csp import PERMISSIONS_POLICY
+
 DEVICE_API_PREFIX = "/api/checkin/"
+API_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+}
 DEVICE_API_MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +84,10 @@ class DeviceApiHandler(WSGIHandler):
         # answer is not sent in chunks.
         if not response.streaming and not response.has_header("Content-Length"):
             response.headers["Content-Length"] = str(len(response.content))
+        # The headers every answer of the site carries (docs/deploy.md), as
+        # constants: nothing in a device's JSON or photo may run or be framed.
+        for name, value in API_HEADERS.items():
+            response.headers.setdefault(name, value)
         return response
 
 

@@ -70,12 +70,16 @@ def test_a_scan_through_the_device_api_handler(wsgi, setup):
     assert status == 201
     assert (answer["verdict"], answer["badge"]["number"]) == ("valid", "00001")
     assert answer["person"]["name"] == setup.person.full_name
-    # The short list: language and security headers, no session, no CSP.
+    # The short list: language and security headers, no session.
     assert headers["Content-Language"] == "fr"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Content-Length"] == str(len(content))
+    assert headers["Content-Security-Policy"] == (
+        "default-src 'none'; frame-ancestors 'none'"
+    )
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Permissions-Policy"].startswith("camera=(self)")
     assert "Set-Cookie" not in headers
-    assert "Content-Security-Policy" not in headers
 
 
 def test_the_device_api_handler_refuses_a_missing_or_revoked_token(wsgi, setup):
@@ -98,7 +102,7 @@ def test_other_paths_keep_the_full_stack(wsgi, setup):
     status, headers, _ = wsgi("GET", "/checkin/")
 
     assert status == 200
-    assert "Content-Security-Policy" in headers
+    assert "'nonce-" in headers["Content-Security-Policy"]
 
 
 def test_the_handler_has_the_documented_middleware_only():
