@@ -25,7 +25,7 @@ would each stay with one worker), the requests' bytes written before the
 clock starts. Each scan sends the badge's signed QR text
 with a nonce as the scanner page does and must be answered 201, verdict
 "valid"; each floor request 200. The floor and the scans take turns in
-``--rounds`` parts (a fifth of the badges each), so that both meet the same
+``--rounds`` parts (each a share of the badges), so that both meet the same
 machine when other work loads it. Every scan is then checked in the
 database: one valid entry per badge. The client's own CPU use is printed.
 
