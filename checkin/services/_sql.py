@@ -1,18 +1,18 @@
 """Raw SQL for the check-in hot path (the device's token, a scan's badge,
 presence and log row): statements written once per process from the models'
-own table and column names, run as prepared statements, rows turned into
-model instances with ``Model.from_db``.
+own table and column names, rows turned into model instances with
+``Model.from_db``.
 
-Prepared: with persistent connections (CONN_MAX_AGE, 60 s in production),
-PostgreSQL plans each of these statements once per connection instead of
-for every scan; planning the badge's four-table read cost more than running
-it. Django's cursors bind parameters on the client and never prepare, so
-these statements go through a server-binding psycopg cursor on Django's own
-connection (same transaction; errors wrapped as Django's, IntegrityError
-included). They are not in
-Django's query log (``CaptureQueriesContext``). Needs PostgreSQL, as the
-project does in production and in the tests; a transaction-pooling
-PgBouncer would need its prepared-statement support.
+Prepared on PostgreSQL with persistent connections (CONN_MAX_AGE, 60 s in
+production): PostgreSQL plans each statement once per connection instead of
+for every scan (planning the badge's four-table read cost more than running
+it). Django's cursors bind parameters on the client and never prepare, so
+these statements then go through a server-binding psycopg cursor on
+Django's own connection (same transaction; errors wrapped as Django's,
+IntegrityError included) and are not in Django's query log
+(``CaptureQueriesContext``). A transaction-pooling PgBouncer would need its
+prepared-statement support. Without persistent connections (the tests, a
+local run) they go through Django's cursor.
 """
 
 from __future__ import annotations
@@ -26,27 +26,25 @@ _NEVER_BY_COUNT = 2**31
 
 def fetchone(sql: str, params: list) -> tuple | None:
     """Run ``sql`` (a statement that returns rows: SELECT, INSERT ...
-    RETURNING) prepared on the current connection; its first row or None.
-    (On SQLite, the embedded default for a local try-out, through Django's
-    cursor.)"""
+    RETURNING); its first row or None. Prepared on PostgreSQL with
+    persistent connections; else through Django's cursor (a connection
+    closed after each request would prepare again every time, an extra round
+    trip; SQLite is the embedded default for a local try-out)."""
     db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql":
+    if db.vendor != "postgresql" or db.settings_dict.get("CONN_MAX_AGE") == 0:
         with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
     db.ensure_connection()
-    # A connection closed after each request (CONN_MAX_AGE=0, the local
-    # default) would prepare again every time: an extra round trip.
-    prepare = db.settings_dict.get("CONN_MAX_AGE") != 0
-    if prepare and db.connection.prepare_threshold is None:
+    if db.connection.prepare_threshold is None:
         # Django turns psycopg's preparing off (prepare_threshold None), and
         # then psycopg prepares nothing, even when asked. Django's own
         # cursors bind on the client and never prepare, whatever this says:
-        # only the statements here that ask for it are prepared.
+        # only the statements here, which ask for it, are prepared.
         db.connection.prepare_threshold = _NEVER_BY_COUNT
     with db.wrap_database_errors:
         with psycopg.Cursor(db.connection) as cursor:
-            cursor.execute(sql, params, prepare=prepare or None)
+            cursor.execute(sql, params, prepare=True)
             return cursor.fetchone()
 
 

@@ -162,7 +162,7 @@ def test_bad_scan_input_is_a_400_with_the_fields(api, setup, body, expected):
 
 
 def test_scans_on_a_persistent_connection_use_prepared_statements(setup):
-    from django.db import connection
+    from django.db import connection, transaction
 
     from accreditation import services as accreditation
     from checkin.services import device_for_token, scan_perform
@@ -182,9 +182,16 @@ def test_scans_on_a_persistent_connection_use_prepared_statements(setup):
         with connection.cursor() as cursor:
             cursor.execute("SELECT statement FROM pg_prepared_statements")
             prepared = [row[0] for row in cursor.fetchall()]
+        # The same nonce again: the unique constraint trips in the prepared
+        # INSERT (an IntegrityError as Django's), the first scan is returned.
+        with transaction.atomic():
+            repeat, created = scan_perform(
+                gate=setup.entry, code=setup.qr, device=device, nonce="p-1"
+            )
     finally:
         connection.settings_dict["CONN_MAX_AGE"] = 0
 
     assert (first.verdict, again.verdict) == ("valid", "already_inside")
+    assert (repeat.pk, created) == (first.pk, False)
     assert len(prepared) == 4  # the device, the badge, the presence, the scan
     assert any("FOR UPDATE OF b" in statement for statement in prepared)
