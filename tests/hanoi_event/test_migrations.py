@@ -56,14 +56,16 @@ def test_previous_database_migrates_forward_with_nothing_lost(old_database, sett
     ]
     PeriodicTask.objects.exclude(task__in=OLD_TASKS).delete()
     assert sorted(PeriodicTask.objects.values_list("task", flat=True)) == OLD_TASKS
-    # An organizer edited the English invitation, added a French one, kept a
+    # An organizer edited the English invitation and the French one, kept a
     # template of a kind that no app declares any more, moved the deadline
     # reminder to 09:00 Hanoi time and switched the missing-data one off.
     EmailTemplate.objects.filter(kind="invitation", language="en").update(
         subject="Edited: {{ organisation_name }}", text_body="Edited body"
     )
-    EmailTemplate.objects.create(
-        kind="invitation", language="fr", subject="Invitation", text_body="Bonjour"
+    EmailTemplate.objects.update_or_create(
+        kind="invitation",
+        language="fr",
+        defaults={"subject": "Invitation", "text_body": "Bonjour"},
     )
     EmailTemplate.objects.create(
         kind="retired_notice",
