@@ -87,3 +87,27 @@ def start_worker(
         ),
         after_stop=lambda worker: shutil.rmtree(worker.log_dir, ignore_errors=True),
     )
+
+
+def bench_event(*, year: int = 2025, **fields):
+    """The event every bench works on (Hanoi, 25-26 October of ``year``);
+    ``fields`` override or add fields (``is_current=True``). Call after
+    ``django.setup()`` and ``migrate``."""
+    import datetime as dt
+
+    from hanoi_event.models import Event
+
+    return Event.objects.create(
+        **{
+            "name": "Signing Ceremony of the UN Convention against Cybercrime",
+            "short_name": "Hanoi Convention",
+            "slug": "bench",
+            "venue": "National Convention Center",
+            "city": "Hanoi",
+            "time_zone": "Asia/Ho_Chi_Minh",
+            "start_date": dt.date(year, 10, 25),
+            "end_date": dt.date(year, 10, 26),
+            "contact_email": "secretariat@example.org",
+            **fields,
+        }
+    )

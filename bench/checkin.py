@@ -245,22 +245,10 @@ def approved_event(n: int, person=lambda i: {}, delegations: int = 50):
     from accreditation import services as accreditation
     from delegations.enums import DelegationRole, ParticipantStatus
     from delegations.models import Delegation, Organisation, Participant
-    from hanoi_event.models import Event
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
-    event = Event.objects.create(
-        name="Signing Ceremony of the UN Convention against Cybercrime",
-        short_name="Hanoi Convention",
-        slug="bench",
-        venue="National Convention Center",
-        city="Hanoi",
-        time_zone="Asia/Ho_Chi_Minh",
-        start_date=dt.date(2025, 10, 25),
-        end_date=dt.date(2025, 10, 26),
-        contact_email="secretariat@example.org",
-        is_current=True,
-    )
+    event = _servers.bench_event(is_current=True)
     accreditation.badge_categories_ensure(event=event)
     states = Organisation.objects.filter(kind="member_state").order_by("name")
     rows = Delegation.objects.bulk_create(

@@ -21,7 +21,6 @@ queue_per_s=<n> end_to_end_per_s=<n> end_to_end_ratio=<end to end/raw>``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import smtplib
 import sys
@@ -58,21 +57,11 @@ def main() -> None:
     from django.core.management import call_command
 
     from hanoi_event.enums import EmailStatus
-    from hanoi_event.models import Event, OutboundEmail
+    from hanoi_event.models import OutboundEmail
     from tests.outbox_load import queue_invitations
 
     call_command("migrate", verbosity=0)
-    event = Event.objects.create(
-        name="Signing Ceremony of the UN Convention against Cybercrime",
-        short_name="Hanoi Convention",
-        slug="bench",
-        venue="National Convention Center",
-        city="Hanoi",
-        time_zone="Asia/Ho_Chi_Minh",
-        start_date=dt.date(2025, 10, 25),
-        end_date=dt.date(2025, 10, 26),
-        contact_email="secretariat@example.org",
-    )
+    event = _servers.bench_event()
     worker = _servers.start_worker(
         database_url=database_url,
         broker_url=redis_url,

@@ -78,23 +78,11 @@ def _wrk() -> str:
 
 
 def _seed(items: int) -> int:
-    from hanoi_event.models import Event
     from sessions.enums import ProgrammeItemKind
     from sessions.models import ProgrammeItem, Room
     from sessions.services import release_publish
 
-    event = Event.objects.create(
-        name="Signing Ceremony of the UN Convention against Cybercrime",
-        short_name="Hanoi Convention",
-        slug="bench",
-        venue="National Convention Center",
-        city="Hanoi",
-        time_zone="Asia/Ho_Chi_Minh",
-        start_date=dt.date(2030, 10, 25),
-        end_date=dt.date(2030, 10, 26),
-        contact_email="secretariat@example.org",
-        is_current=True,
-    )
+    event = _servers.bench_event(year=2030, is_current=True)
     rooms = Room.objects.bulk_create(
         Room(event=event, name=f"Meeting Room {n + 1}", capacity=60 + n * 5)
         for n in range(40)
